@@ -1,0 +1,224 @@
+"""Sending entries with PutEvents: split into calls, map every result back, retry safely.
+
+Rules this module keeps:
+- any number of entries, in calls of at most ``entries_per_call`` and ``request_bytes``;
+- every result is mapped back to its entry, in order;
+- only entries that failed with a retryable code (or whose whole call was refused with a
+  retryable error, so nothing was accepted) are sent again, a bounded number of times, with
+  backoff; an accepted entry is never resent, and neither is one whose outcome is unknown
+  (a read timeout or a broken connection).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventcomposer.aws.errors import AwsProblem, describe_error
+from eventcomposer.core.batching import plan_calls
+from eventcomposer.core.entries import Entry
+from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
+
+#: Per-entry error codes worth another try (PRODUCT.md, "PutEvents facts").
+RETRYABLE_CODES = frozenset({"InternalFailure", "ThrottlingException"})
+#: Codes this tool gives entries that were not sent or whose outcome is unknown.
+NOT_SENT = "NotSent"
+UNKNOWN_OUTCOME = "UnknownOutcome"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries with exponential backoff and full jitter."""
+
+    max_attempts: int = 3
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        return rng.uniform(0, min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+@dataclass
+class EntryOutcome:
+    """What happened to one entry; ``number`` is its 1-based position in what was sent."""
+
+    number: int
+    entry: Entry
+    event_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.event_id is not None and self.error_code is None
+
+    def to_response(self) -> dict[str, str]:
+        """This entry's result in the PutEvents response shape."""
+        if self.ok:
+            return {"EventId": self.event_id or ""}
+        return {"ErrorCode": self.error_code or "", "ErrorMessage": self.error_message or ""}
+
+
+@dataclass
+class SendReport:
+    """Every entry's outcome, in order, and the request-level problem that stopped sending."""
+
+    outcomes: list[EntryOutcome]
+    calls: int = 0
+    problem: AwsProblem | None = None
+    stopped: bool = False
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[EntryOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def failed_count(self) -> int:
+        return sum(1 for o in self.outcomes if not o.ok)
+
+    def to_response(self) -> dict[str, Any]:
+        """Exactly the PutEvents response shape, for all entries across all calls."""
+        return {
+            "FailedEntryCount": self.failed_count,
+            "Entries": [o.to_response() for o in self.outcomes],
+        }
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class Sender:
+    """Sends entries through one events client (made with ``retries=False``)."""
+
+    def __init__(
+        self,
+        events_client: Any,
+        limits: Limits = DEFAULT_LIMITS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+        endpoint_id: str | None = None,
+    ) -> None:
+        self._client = events_client
+        self._limits = limits
+        self._retry = retry
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._endpoint_id = endpoint_id
+
+    def send(
+        self,
+        entries: Sequence[Entry],
+        bus: str | None = None,
+        on_progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        numbers: Sequence[int] | None = None,
+    ) -> SendReport:
+        """Send ``entries`` (to ``bus`` unless an entry names its own) and report each outcome.
+
+        ``numbers`` gives the entries' 1-based positions for reporting (e.g. when retrying only
+        the failed entries of an earlier send); by default 1..n.
+        """
+        started = time.perf_counter()
+        outcomes = [
+            EntryOutcome(numbers[i] if numbers else i + 1, entry) for i, entry in enumerate(entries)
+        ]
+        report = SendReport(outcomes)
+        pending = list(range(len(entries)))
+        done = 0
+        attempt = 0
+        while pending and attempt < self._retry.max_attempts:
+            attempt += 1
+            if attempt > 1:
+                self._sleep(self._retry.delay(attempt - 1, self._rng))
+            retry_next: list[int] = []
+            subset = [entries[i] for i in pending]
+            for call in plan_calls(subset, self._limits):
+                indexes = [pending[j] for j in call]
+                if should_stop and should_stop():
+                    report.stopped = True
+                    break
+                retry_next += self._send_call(entries, indexes, bus, report, attempt)
+                if report.problem and not report.problem.retryable:
+                    break
+                done += sum(1 for i in indexes if i not in retry_next)
+                if on_progress:
+                    on_progress(done, len(entries))
+            if report.stopped or (report.problem and not report.problem.retryable):
+                break
+            pending = retry_next
+        for outcome in outcomes:
+            if outcome.attempts == 0 and outcome.error_code is None:
+                outcome.error_code = NOT_SENT
+                outcome.error_message = (
+                    "not sent: stopped by the user"
+                    if report.stopped
+                    else f"not sent: {report.problem}"
+                    if report.problem
+                    else "not sent"
+                )
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _send_call(
+        self,
+        entries: Sequence[Entry],
+        indexes: list[int],
+        bus: str | None,
+        report: SendReport,
+        attempt: int,
+    ) -> list[int]:
+        """One PutEvents call; returns the indexes worth retrying."""
+        request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
+        if self._endpoint_id:
+            request["EndpointId"] = self._endpoint_id
+        report.calls += 1
+        for i in indexes:
+            report.outcomes[i].attempts = attempt
+        t0 = time.perf_counter()
+        try:
+            response = self._client.put_events(**request)
+        except Exception as exc:
+            problem = describe_error(exc, getattr(self._client.meta, "endpoint_url", None))
+            report.latencies.append(time.perf_counter() - t0)
+            report.problem = problem
+            code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
+            for i in indexes:
+                outcome = report.outcomes[i]
+                outcome.error_code, outcome.error_message = code, problem.message
+            return list(indexes) if problem.retryable else []
+        report.latencies.append(time.perf_counter() - t0)
+        results = response.get("Entries", [])
+        retry: list[int] = []
+        for position, i in enumerate(indexes):
+            outcome = report.outcomes[i]
+            result = results[position] if position < len(results) else {}
+            if result.get("EventId") and not result.get("ErrorCode"):
+                outcome.event_id = result["EventId"]
+                outcome.error_code = outcome.error_message = None
+            else:
+                outcome.error_code = result.get("ErrorCode") or "MissingResult"
+                outcome.error_message = result.get("ErrorMessage") or (
+                    "PutEvents returned no result for this entry"
+                )
+                if outcome.error_code in RETRYABLE_CODES:
+                    retry.append(i)
+        if report.problem and report.problem.retryable:
+            report.problem = None  # a later call went through
+        return retry
+
+
+def _api_entry(entry: Entry, bus: str | None) -> dict[str, Any]:
+    data = entry.to_api(bus)
+    if "Time" in data:
+        data["Time"] = parse_time(data["Time"])
+    return data

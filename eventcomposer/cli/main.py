@@ -1,0 +1,141 @@
+"""``eventcomposer``: the TUI with no command, headless commands otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from eventcomposer import __version__
+
+
+def _shared_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command name."""
+    default = argparse.SUPPRESS if suppress else None
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("connection")
+    group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE)")
+    group.add_argument("--region", default=default, help="AWS region (default: AWS_REGION)")
+    group.add_argument(
+        "--endpoint-url",
+        default=default,
+        help="EventBridge endpoint (default: AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL)",
+    )
+    group.add_argument(
+        "--local",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="use an embedded local EventBridge seeded with demo buses, rules and presets",
+    )
+    return parent
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--size-limit",
+        type=int,
+        metavar="BYTES",
+        default=int(os.environ.get("EVENTCOMPOSER_SIZE_LIMIT", "0")) or None,
+        help="request size limit in bytes (default 1048576; some regions still have 262144; "
+        "env EVENTCOMPOSER_SIZE_LIMIT)",
+    )
+    parser.add_argument(
+        "--vars",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of variables for {{NAME}} placeholders (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eventcomposer",
+        description="Compose, send, replay and debug Amazon EventBridge events.",
+        parents=[_shared_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"eventcomposer {__version__}")
+    parser.add_argument(
+        "--presets", default="presets", metavar="DIR", help="presets folder for the TUI"
+    )
+    shared = _shared_options(suppress=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    send = commands.add_parser(
+        "send",
+        parents=[shared],
+        help="send presets (or AWS CLI input) headless",
+        description="Send presets headless. Exit 0 all accepted, 1 some failed, 2 bad input, "
+        "3 EventBridge unreachable.",
+    )
+    send.add_argument("files", nargs="*", metavar="FILE", help="preset files or folders")
+    send.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    send.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; send nothing"
+    )
+    send.add_argument("--output", choices=("table", "json"), default="table")
+    send.add_argument(
+        "--entries",
+        metavar="JSON",
+        action="append",
+        default=[],
+        help="entries in the AWS CLI's --entries JSON (text or file://PATH)",
+    )
+    send.add_argument(
+        "--cli-input-json",
+        metavar="JSON",
+        action="append",
+        default=[],
+        help="an AWS CLI --cli-input-json document (text or file://PATH)",
+    )
+    _limit_options(send)
+
+    validate = commands.add_parser(
+        "validate",
+        parents=[shared],
+        help="validate presets without sending",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
+    _limit_options(validate)
+
+    local = commands.add_parser(
+        "local",
+        parents=[shared],
+        help="run the embedded local EventBridge as a server for other tools",
+    )
+    local.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (default 4010)")
+    local.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "send":
+            from eventcomposer.cli.send_cmd import run_send
+
+            return run_send(args)
+        if args.command == "validate":
+            from eventcomposer.cli.send_cmd import run_validate
+
+            return run_validate(args)
+        if args.command == "local":
+            from eventcomposer.cli.local_cmd import run_local
+
+            return run_local(args)
+        from eventcomposer.cli.tui_cmd import run_tui
+
+        return run_tui(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -1,0 +1,93 @@
+"""Rich output of headless commands: results, dry runs and problems."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from eventcomposer.aws.send import SendReport
+from eventcomposer.cli.context import err, out
+from eventcomposer.core.entries import Entry
+from eventcomposer.core.sizes import entry_size, format_bytes
+from eventcomposer.core.validation import Limits, Problem
+
+
+def problem_lines(problems: Sequence[Problem], origins: Sequence[str]) -> list[str]:
+    """Problems as lines naming where each entry came from (file and entry number)."""
+    lines = []
+    for problem in problems:
+        if problem.entry is not None and problem.entry <= len(origins):
+            lines.append(f"{origins[problem.entry - 1]}, {problem.field}: {problem.message}")
+        else:
+            lines.append(str(problem))
+    return lines
+
+
+def print_problems(problems: Sequence[Problem], origins: Sequence[str]) -> None:
+    for line in problem_lines(problems, origins):
+        err.print(Text("error: ", style="bold red") + Text(line))
+    err.print(Text(f"{len(problems)} problem(s); nothing was sent.", style="bold"))
+
+
+def print_dry_run(entries: Sequence[Entry], calls: list[list[int]], limits: Limits) -> None:
+    table = Table(title="Dry run: nothing sent", title_justify="left")
+    for column in ("#", "Call", "Bus", "Source", "DetailType", "Size"):
+        table.add_column(column, justify="right" if column in ("#", "Call", "Size") else "left")
+    call_of = {i: n for n, call in enumerate(calls, start=1) for i in call}
+    for i, entry in enumerate(entries):
+        table.add_row(
+            str(i + 1),
+            str(call_of[i]),
+            entry.event_bus_name or "default",
+            entry.source,
+            entry.detail_type,
+            f"{entry_size(entry):,} B",
+        )
+    out.print(table)
+    total = sum(entry_size(e) for e in entries)
+    out.print(
+        f"{len(entries)} entries in {len(calls)} PutEvents call(s); {total:,} bytes "
+        f"({format_bytes(total)}) in all; limit per call {limits.request_bytes:,} bytes"
+    )
+    for i, entry in enumerate(entries, start=1):
+        out.print(Text(f"entry {i}: ", style="bold") + Text(json.dumps(entry.to_api())))
+
+
+def print_report(report: SendReport, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report.to_response())) if out.is_terminal else print(
+            json.dumps(report.to_response(), indent=2)
+        )
+        return
+    total = len(report.outcomes)
+    style = "bold green" if report.failed_count == 0 else "bold red"
+    out.print(
+        Text(f"FailedEntryCount: {report.failed_count} of {total}", style=style)
+        + Text(f"  ({report.calls} PutEvents call(s), {report.seconds:.2f} s)")
+    )
+    table = Table(show_lines=False)
+    for column in ("#", "Source", "DetailType", "Bus", "EventId / Error"):
+        table.add_column(
+            column,
+            justify="right" if column == "#" else "left",
+            overflow="fold",
+            min_width=36 if column.startswith("EventId") else None,
+        )
+    for outcome in report.outcomes:
+        entry = outcome.entry
+        result = (
+            Text(outcome.event_id or "", style="green")
+            if outcome.ok
+            else Text(f"{outcome.error_code}: {outcome.error_message}", style="red")
+        )
+        table.add_row(
+            str(outcome.number),
+            entry.source,
+            entry.detail_type,
+            entry.event_bus_name or "default",
+            result,
+        )
+    out.print(table)

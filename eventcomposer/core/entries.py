@@ -1,0 +1,131 @@
+"""The PutEvents entry model, in the API's own field names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+#: PutEvents entry keys, in the order the API documents them.
+API_KEYS: tuple[str, ...] = (
+    "Source",
+    "DetailType",
+    "Resources",
+    "Detail",
+    "Time",
+    "TraceHeader",
+    "EventBusName",
+)
+#: API key -> Entry attribute.
+_ATTRS = {
+    "Source": "source",
+    "DetailType": "detail_type",
+    "Resources": "resources",
+    "Detail": "detail",
+    "Time": "time",
+    "TraceHeader": "trace_header",
+    "EventBusName": "event_bus_name",
+}
+
+
+class EntryFormatError(ValueError):
+    """An entry given in the API's JSON shape has an unknown key or a value of the wrong type."""
+
+
+@dataclass
+class Entry:
+    """One PutEvents entry.
+
+    ``detail`` is JSON text, as the API takes it. ``time`` is the RFC 3339 text the user wrote
+    (``None`` means "the time of the call"). ``key_order`` remembers the order of keys in the
+    file the entry came from so that saving it keeps that order.
+    """
+
+    source: str = ""
+    detail_type: str = ""
+    detail: str = "{}"
+    resources: list[str] = field(default_factory=list)
+    time: str | None = None
+    trace_header: str | None = None
+    event_bus_name: str | None = None
+    detail_as_mapping: bool = True
+    key_order: tuple[str, ...] = ()
+
+    def copy(self, **changes: Any) -> Entry:
+        """A copy with ``changes`` applied (the resource list is copied too)."""
+        changes.setdefault("resources", list(self.resources))
+        return replace(self, **changes)
+
+    def to_api(self, bus: str | None = None) -> dict[str, Any]:
+        """The entry as a PutEvents request entry; empty optional fields are left out.
+
+        ``bus`` fills EventBusName when the entry names none.
+        """
+        out: dict[str, Any] = {"Source": self.source, "DetailType": self.detail_type}
+        if self.resources:
+            out["Resources"] = list(self.resources)
+        out["Detail"] = self.detail
+        if self.time:
+            out["Time"] = self.time
+        if self.trace_header:
+            out["TraceHeader"] = self.trace_header
+        target_bus = self.event_bus_name or bus
+        if target_bus:
+            out["EventBusName"] = target_bus
+        return out
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], where: str = "entry") -> Entry:
+        """Build an entry from the API's JSON shape (``aws events put-events --entries``).
+
+        Raises EntryFormatError naming ``where`` and the key for unknown keys or wrong types.
+        """
+        if not isinstance(data, Mapping):
+            raise EntryFormatError(f"{where}: must be an object, not {_type_name(data)}")
+        unknown = [k for k in data if k not in _ATTRS]
+        if unknown:
+            raise EntryFormatError(
+                f"{where}: unknown key {unknown[0]!r} (known: {', '.join(API_KEYS)})"
+            )
+        values: dict[str, Any] = {}
+        for key, attr in _ATTRS.items():
+            if key not in data:
+                continue
+            value = data[key]
+            if key == "Resources":
+                if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+                    raise EntryFormatError(f"{where}, Resources: must be a list of strings")
+                values[attr] = list(value)
+            elif key == "Detail" and isinstance(value, Mapping):
+                values[attr] = dump_detail(value)
+                values["detail_as_mapping"] = True
+            elif value is None and key not in ("Source", "DetailType", "Detail"):
+                continue
+            elif not isinstance(value, str):
+                raise EntryFormatError(f"{where}, {key}: must be a string, not {_type_name(value)}")
+            else:
+                values[attr] = value
+                if key == "Detail":
+                    values["detail_as_mapping"] = False
+        values["key_order"] = tuple(data)
+        return cls(**values)
+
+
+def dump_detail(value: Any) -> str:
+    """Compact JSON text for a Detail given as a mapping (what is sent and counted)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__

@@ -1,0 +1,134 @@
+"""Variables in preset strings: a small fixed set, substituted as text, never executed.
+
+``{{uuid}}``, ``{{now}}`` (RFC 3339 UTC; ``{{now-5m}}``, ``{{now+2h}}``, units s m h d),
+``{{env.NAME}}``, ``{{seq}}`` (1, 2, 3 ... one number per entry across a replay),
+``{{random.int(A,B)}}`` and ``{{NAME}}`` for a value from a vars file. In Detail, a string that is
+exactly ``"{{seq}}"`` or ``"{{random.int(A,B)}}"`` becomes a JSON number, so numeric rules can
+match it; everything else is substituted inside the string, JSON-escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from eventcomposer.core.entries import Entry
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_NUMERIC_IN_JSON = re.compile(r'"\{\{\s*(seq|random\.int\([^{}]*\))\s*\}\}"')
+_NOW = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhd]))?$")
+_RANDOM_INT = re.compile(r"^random\.int\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+#: What the user can write, for help texts and error messages.
+VARIABLES_HELP = (
+    "{{uuid}}, {{now}}, {{now-5m}}, {{env.NAME}}, {{seq}}, {{random.int(1,100)}}, "
+    "{{NAME}} from a vars file"
+)
+
+
+class TemplateError(ValueError):
+    """A variable that is unknown or has no value; names the variable and where it was."""
+
+    def __init__(self, variable: str, where: str, reason: str) -> None:
+        self.variable = variable
+        self.where = where
+        super().__init__(f"{where}: {{{{{variable}}}}} {reason}")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class TemplateContext:
+    """Values variables resolve to; ``seq`` counts entries across one send or replay."""
+
+    variables: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    clock: Callable[[], datetime] = _utc_now
+    rng: random.Random = field(default_factory=random.Random)
+    seq: int = 0
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+
+def has_variables(text: str | None) -> bool:
+    """Whether ``text`` holds any ``{{...}}`` placeholder."""
+    return bool(text) and "{{" in text and _PLACEHOLDER.search(text) is not None
+
+
+def render(text: str, ctx: TemplateContext, where: str, seq: int, json_text: bool = False) -> str:
+    """``text`` with every placeholder replaced; ``json_text`` escapes values for JSON strings."""
+    if "{{" not in text:
+        return text
+    if json_text:
+        text = _NUMERIC_IN_JSON.sub(lambda m: _value(m.group(1), ctx, where, seq), text)
+
+    def substitute(match: re.Match[str]) -> str:
+        value = _value(match.group(1), ctx, where, seq)
+        return json.dumps(value, ensure_ascii=False)[1:-1] if json_text else value
+
+    return _PLACEHOLDER.sub(substitute, text)
+
+
+def resolve_entry(entry: Entry, ctx: TemplateContext, where: str = "entry") -> Entry:
+    """A copy of ``entry`` with every variable resolved; takes the next ``seq`` number."""
+    seq = ctx.next_seq()
+    return entry.copy(
+        source=render(entry.source, ctx, f"{where}, Source", seq),
+        detail_type=render(entry.detail_type, ctx, f"{where}, DetailType", seq),
+        detail=render(entry.detail, ctx, f"{where}, Detail", seq, json_text=True),
+        resources=[
+            render(r, ctx, f"{where}, Resources[{i}]", seq)
+            for i, r in enumerate(entry.resources, start=1)
+        ],
+        time=render(entry.time, ctx, f"{where}, Time", seq) if entry.time else entry.time,
+        trace_header=(
+            render(entry.trace_header, ctx, f"{where}, TraceHeader", seq)
+            if entry.trace_header
+            else entry.trace_header
+        ),
+        event_bus_name=(
+            render(entry.event_bus_name, ctx, f"{where}, EventBusName", seq)
+            if entry.event_bus_name
+            else entry.event_bus_name
+        ),
+    )
+
+
+def _value(expr: str, ctx: TemplateContext, where: str, seq: int) -> str:
+    if expr == "uuid":
+        return str(uuid.uuid4())
+    if expr == "seq":
+        return str(seq)
+    now = _NOW.match(expr)
+    if now:
+        moment = ctx.clock()
+        if now.group(1):
+            delta = timedelta(**{_UNITS[now.group(3)]: int(now.group(2))})
+            moment = moment + delta if now.group(1) == "+" else moment - delta
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rand = _RANDOM_INT.match(expr)
+    if rand:
+        low, high = int(rand.group(1)), int(rand.group(2))
+        if low > high:
+            raise TemplateError(expr, where, f"has its bounds reversed ({low} > {high})")
+        return str(ctx.rng.randint(low, high))
+    if expr.startswith("env."):
+        name = expr[4:]
+        if name not in ctx.env:
+            raise TemplateError(expr, where, f"is not set: the environment has no {name}")
+        return ctx.env[name]
+    if _NAME.match(expr) and expr in ctx.variables:
+        return str(ctx.variables[expr])
+    raise TemplateError(expr, where, f"is not a known variable (known: {VARIABLES_HELP})")

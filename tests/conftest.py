@@ -1,0 +1,105 @@
+"""Shared fixtures: one real local EventBridge (moto's server over HTTP) for the whole session.
+
+moto keeps state per process, so the demo data is seeded once and tests that create buses or
+rules use unique names. Delivered events are read back from the demo rules' SQS queues and told
+apart by a unique marker the test puts in the event.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventcomposer.aws.settings import AwsSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESETS = ROOT / "presets"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's AWS configuration or writes to their home."""
+    for name in (
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE", "EVENTCOMPOSER_SIZE_LIMIT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
+@pytest.fixture(scope="session")
+def local_server() -> Iterator[Any]:
+    """The embedded local EventBridge, seeded with the demo buses, rules and queues."""
+    from eventcomposer.local.session import start_local
+
+    server, settings = start_local(AwsSettings())
+    server.settings = settings
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def local_settings(local_server: Any) -> AwsSettings:
+    """Settings pointing at the local EventBridge (as ``--local`` would make them)."""
+    return local_server.settings
+
+
+@pytest.fixture
+def events_client(local_settings: AwsSettings) -> Any:
+    from eventcomposer.aws.client import client
+
+    return client(local_settings, "events")
+
+
+@pytest.fixture
+def sqs_client(local_settings: AwsSettings) -> Any:
+    from eventcomposer.aws.client import client
+
+    return client(local_settings, "sqs")
+
+
+@pytest.fixture
+def marker() -> str:
+    """A unique value to put in an event so that a test finds its own deliveries."""
+    return f"test-{uuid.uuid4()}"
+
+
+@pytest.fixture
+def delivered(sqs_client: Any) -> Callable[..., list[dict[str, Any]]]:
+    """``delivered(queue_name, marker)``: events in the queue whose JSON contains ``marker``.
+
+    Waits up to ``timeout`` seconds for at least ``count`` of them. Tests run one at a time, so
+    messages without the marker are stale leftovers of earlier tests and are deleted too.
+    """
+
+    def read(
+        queue: str, marker: str, count: int = 1, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        url = sqs_client.get_queue_url(QueueName=queue)["QueueUrl"]
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(found) < count:
+            messages = sqs_client.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0
+            ).get("Messages", [])
+            for message in messages:
+                sqs_client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                if marker in message["Body"]:
+                    found.append(json.loads(message["Body"]))
+            if len(found) < count:
+                time.sleep(0.05)
+        return found
+
+    return read
