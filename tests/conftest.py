@@ -26,9 +26,16 @@ PRESETS = ROOT / "presets"
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's AWS configuration or writes to their home."""
     for name in (
-        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_EVENTBRIDGE", "EVENTCOMPOSER_SIZE_LIMIT",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
+        "EVENTCOMPOSER_SIZE_LIMIT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
@@ -84,9 +91,7 @@ def delivered(sqs_client: Any) -> Callable[..., list[dict[str, Any]]]:
     messages without the marker are stale leftovers of earlier tests and are deleted too.
     """
 
-    def read(
-        queue: str, marker: str, count: int = 1, timeout: float = 5.0
-    ) -> list[dict[str, Any]]:
+    def read(queue: str, marker: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
         url = sqs_client.get_queue_url(QueueName=queue)["QueueUrl"]
         found: list[dict[str, Any]] = []
         deadline = time.monotonic() + timeout

@@ -27,10 +27,10 @@ class BusCheck:
     message: str = ""
 
 
-def list_buses(events_client: Any) -> list[BusInfo]:
+def list_buses(events_client: Any, page_size: int = 100) -> list[BusInfo]:
     """Every event bus of the account and region, following NextToken through all pages."""
     buses: list[BusInfo] = []
-    kwargs: dict[str, Any] = {"Limit": 100}
+    kwargs: dict[str, Any] = {"Limit": page_size}
     while True:
         try:
             page = events_client.list_event_buses(**kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import boto3
@@ -21,8 +22,10 @@ def make_session(settings: AwsSettings) -> boto3.Session:
     else:
         if settings.profile:
             kwargs["profile_name"] = settings.profile
-        if settings.region:
-            kwargs["region_name"] = settings.region
+        # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which other SDKs and CLI v2 use.
+        region = settings.region or os.environ.get("AWS_REGION")
+        if region:
+            kwargs["region_name"] = region
     try:
         return boto3.Session(**kwargs)
     except Exception as exc:  # ProfileNotFound and friends

@@ -31,7 +31,7 @@ _RETRYABLE_REQUEST_CODES = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class AwsProblem(Exception):
     """A failure to talk to EventBridge: ``kind``, the ``code`` AWS gave, and words for users."""
 

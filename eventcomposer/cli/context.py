@@ -12,7 +12,7 @@ from eventcomposer.core.validation import Limits
 
 #: Results go to stdout (users pipe them); messages and progress go to stderr.
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def settings_from(args: argparse.Namespace) -> AwsSettings:

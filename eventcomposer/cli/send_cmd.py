@@ -69,9 +69,8 @@ def _send(args, batch, settings: AwsSettings, limits) -> int:  # type: ignore[no
     from eventcomposer.aws.send import Sender
 
     events = client(settings, "events", retries=False)
-    checks_client = client(settings, "events")
     for bus in dict.fromkeys(e.event_bus_name for e in batch.entries):
-        check = check_bus(checks_client, bus)
+        check = check_bus(events, bus)
         if check.exists is False:
             error(check.message)
             return exit_codes.BAD_INPUT

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,7 +83,7 @@ def check_detail(text: str) -> DetailCheck:
         return value
 
     try:
-        value = json.loads(text, parse_int=parse_int)
+        value = _loads_deep(text, parse_int)
     except json.JSONDecodeError as exc:
         return DetailCheck(
             None,
@@ -106,6 +107,22 @@ def check_detail(text: str) -> DetailCheck:
         if depth > MAX_DETAIL_DEPTH:
             return DetailCheck(None, _depth_message(depth))
     return DetailCheck(value)
+
+
+def _loads_deep(text: str, parse_int: Any) -> Any:
+    """json.loads that copes with AWS's full nesting limit: Python's parser recurses once per
+    level and may stop short of 1000 levels, so allow more when the document is within it."""
+    try:
+        return json.loads(text, parse_int=parse_int)
+    except RecursionError:
+        if nesting_depth(text) > MAX_DETAIL_DEPTH:
+            raise
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, MAX_DETAIL_DEPTH * 3))
+    try:
+        return json.loads(text, parse_int=parse_int)
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def nesting_depth(text: str) -> int:

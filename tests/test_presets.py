@@ -1,0 +1,226 @@
+"""Preset files: load, save, and the message a user sees for each kind of bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from eventcomposer.core.presets import (
+    MAX_PRESET_BYTES,
+    Preset,
+    PresetError,
+    dump_preset,
+    find_presets,
+    load_preset,
+    load_vars,
+    parse_preset,
+    save_preset,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRESET = """\
+version: 1
+name: Order placed
+description: A paid order
+bus: orders
+entries:
+  - Source: com.example.orders
+    DetailType: Order Placed
+    Resources: [arn:aws:dynamodb:eu-west-1:111122223333:table/orders]
+    Detail:
+      orderId: "{{uuid}}"
+      amount: 42.5
+  - DetailType: Refund Issued
+    Source: com.example.payments
+    Detail: '{"refundId": "r-1"}'
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(PresetError) as info:
+        load_preset(path)
+    return str(info.value).replace(str(path), "p.yaml")
+
+
+def test_load_a_preset(tmp_path: Path) -> None:
+    preset = load_preset(write(tmp_path, PRESET))
+    assert (preset.name, preset.description, preset.bus) == (
+        "Order placed",
+        "A paid order",
+        "orders",
+    )
+    first, second = preset.entries
+    assert first.source == "com.example.orders"
+    assert json.loads(first.detail) == {"orderId": "{{uuid}}", "amount": 42.5}
+    assert first.detail_as_mapping and not second.detail_as_mapping
+    assert second.detail == '{"refundId": "r-1"}'
+    assert first.resources == ["arn:aws:dynamodb:eu-west-1:111122223333:table/orders"]
+
+
+def test_missing_version_is_tolerated_and_name_defaults_to_the_file(tmp_path: Path) -> None:
+    preset = load_preset(write(tmp_path, "entries:\n  - Source: a\n    DetailType: b\n", "x.yaml"))
+    assert (preset.version, preset.name) == (1, "x")
+
+
+def test_save_keeps_key_order_and_detail_style_and_round_trips(tmp_path: Path) -> None:
+    preset = load_preset(write(tmp_path, PRESET))
+    out = tmp_path / "saved.yaml"
+    save_preset(preset, out)
+    text = out.read_text()
+    assert text.index("DetailType: Refund Issued") < text.index("Source: com.example.payments")
+    assert 'Detail: \'{"refundId": "r-1"}\'' in text
+    assert "orderId: '{{uuid}}'" in text
+    again = load_preset(out)
+    assert again.entries == preset.entries
+    assert dump_preset(again) == text  # saving what was saved changes nothing
+
+
+def test_save_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "p.yaml"
+    out.write_text("old")
+    save_preset(Preset(name="n", entries=parse_preset(PRESET).entries), out)
+    assert [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
+    assert load_preset(out).name == "n"
+
+
+def test_yaml_error_names_file_and_line(tmp_path: Path) -> None:
+    text = "name: x\nentries:\n  - Source: a\n    DetailType: [b\n"
+    assert error_of(tmp_path, text).startswith("p.yaml:5: YAML error:")
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    assert error_of(tmp_path, "name: x\nbuss: orders\nentries: []\n") == (
+        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, entries)"
+    )
+
+
+def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
+    text = "entries:\n  - Source: a\n    DetailType: b\n    Detials: {}\n"
+    assert error_of(tmp_path, text) == (
+        "p.yaml:4: entries[1]: unknown key 'Detials' (known: Source, DetailType, Resources, "
+        "Detail, Time, TraceHeader, EventBusName)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "p.yaml: the file is empty; a preset needs at least 'entries'"),
+        ("- a\n", "p.yaml:1: must be a mapping with 'entries'"),
+        ("name: x\n", "p.yaml:1: 'entries' is missing: a preset needs at least one entry"),
+        ("entries: []\n", "p.yaml:1: entries: must be a non-empty list of entries"),
+        ("entries:\n  - 5\n", "p.yaml:2: entries[1]: must be a mapping of PutEvents fields"),
+        ("version: 2\nentries: []\n", "p.yaml:1: version: version 2 is not supported (only 1)"),
+        (
+            "entries:\n  - Source: a\n    DetailType: yes\n",
+            "p.yaml:3: entries[1].DetailType: must be a string, not bool",
+        ),
+        (
+            "entries:\n  - Source: a\n    Resources: arn:x\n",
+            "p.yaml:3: entries[1].Resources: must be a list of strings",
+        ),
+        (
+            "entries:\n  - Source: a\n    Detail: [1]\n",
+            "p.yaml:3: entries[1].Detail: must be a mapping or a JSON object string",
+        ),
+        (
+            "entries:\n  - Source: a\n    Detail: {x: .nan}\n",
+            "p.yaml:3: entries[1].Detail: nan can't be written in JSON",
+        ),
+    ],
+)
+def test_structural_errors(tmp_path: Path, text: str, expected: str) -> None:
+    assert error_of(tmp_path, text) == expected
+
+
+def test_python_tags_are_refused(tmp_path: Path) -> None:
+    text = "entries:\n  - Source: !!python/object/apply:os.system [echo hi]\n"
+    message = error_of(tmp_path, text)
+    assert message.startswith("p.yaml:2: unsupported YAML tag:")
+    assert "presets hold data only" in message
+
+
+def test_anchors_and_aliases_are_refused(tmp_path: Path) -> None:
+    text = 'a: &a ["x","x"]\nb: &b [*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b]\nentries: [*c]\n'
+    assert "YAML anchors and aliases are not supported" in error_of(tmp_path, text)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = write(tmp_path, PRESET)
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads anything: use a folder instead
+        path.chmod(0o644)
+        path = tmp_path / "folder.yaml"
+        path.mkdir()
+        with pytest.raises(PresetError, match="is a folder, not a preset file"):
+            load_preset(path)
+        return
+    with pytest.raises(PresetError, match="permission denied: the file can't be read"):
+        load_preset(path)
+
+
+def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
+    with pytest.raises(PresetError, match="no such file"):
+        load_preset(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"name: \xff\n")
+    with pytest.raises(PresetError, match=r"is not UTF-8 text \(byte 6\)"):
+        load_preset(bad)
+
+
+def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_PRESET_BYTES + 1)
+    with pytest.raises(PresetError, match="presets are limited to 16,777,216 bytes"):
+        load_preset(path)
+
+
+def test_time_written_unquoted_stays_rfc3339(tmp_path: Path) -> None:
+    text = "entries:\n  - Source: a\n    DetailType: b\n    Time: 2026-01-31T12:00:00Z\n"
+    assert load_preset(write(tmp_path, text)).entries[0].time == "2026-01-31T12:00:00Z"
+
+
+def test_find_presets_walks_subfolders_and_skips_vars(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    for name in ("a/one.yaml", "two.yml", "vars.yaml", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_presets(tmp_path)] == [
+        "a/one.yaml",
+        "two.yml",
+    ]
+
+
+def test_vars_file(tmp_path: Path) -> None:
+    assert load_vars(write(tmp_path, "tenant: acme\nlimit: 5\n", "vars.yaml")) == {
+        "tenant": "acme",
+        "limit": "5",
+    }
+    with pytest.raises(PresetError, match="must map a name to a string or number"):
+        load_vars(write(tmp_path, "tenant: [a]\n", "vars.yaml"))
+
+
+def test_example_presets_are_valid() -> None:
+    from eventcomposer.core.validation import validate_entries
+
+    files = find_presets(ROOT / "presets")
+    assert len(files) >= 4
+    for path in files:
+        preset = load_preset(path)
+        assert preset.entries, path
+        from eventcomposer.core.templating import TemplateContext, resolve_entry
+
+        ctx = TemplateContext()
+        entries = [resolve_entry(e, ctx) for e in preset.entries]
+        assert validate_entries(entries) == [], path
