@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import Run
 
 from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = ROOT / "presets"
@@ -108,3 +110,22 @@ def delivered(sqs_client: Any) -> Callable[..., list[dict[str, Any]]]:
         return found
 
     return read
+
+
+@pytest.fixture
+def cli(
+    local_settings: AwsSettings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Run:
+    """Run the CLI in-process against the local EventBridge; returns (code, stdout, stderr)."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+
+    def run(*args: str, endpoint: bool = True) -> tuple[int, str, str]:
+        argv = list(args)
+        if endpoint:
+            argv += ["--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1"]
+        code = main(argv)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -11,54 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import AWS_CLI_EXAMPLE, Run, write_json
 
-from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-
-# The example of ../shared/reference/aws-cli-put-events.txt (putevents.json).
-AWS_CLI_EXAMPLE = [
-    {
-        "Source": "com.mycompany.myapp",
-        "Detail": '{ "key1": "value1", "key2": "value2" }',
-        "Resources": ["resource1", "resource2"],
-        "DetailType": "myDetailType",
-    },
-    {
-        "Source": "com.mycompany.myapp",
-        "Detail": '{ "key1": "value3", "key2": "value4" }',
-        "Resources": ["resource1", "resource2"],
-        "DetailType": "myDetailType",
-    },
-]
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cli(
-    local_settings: AwsSettings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Run:
-    """Run the CLI in-process against the local EventBridge; returns (code, stdout, stderr)."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-
-    def run(*args: str, endpoint: bool = True) -> tuple[int, str, str]:
-        argv = list(args)
-        if endpoint:
-            argv += ["--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1"]
-        code = main(argv)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
-def write_json(tmp_path: Path, data: Any, name: str = "entries.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(data))
-    return path
 
 
 def preset_file(tmp_path: Path, entries_yaml: str, bus: str | None = None) -> Path:

@@ -12,14 +12,17 @@ Rules this module keeps:
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.entries import Entry
+from eventcomposer.core.pacing import RateLimiter
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
 
 #: Per-entry error codes worth another try (PRODUCT.md, "PutEvents facts").
@@ -97,7 +100,12 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class Sender:
-    """Sends entries through one events client (made with ``retries=False``)."""
+    """Sends entries through one events client (made with ``retries=False``).
+
+    Calls run on ``concurrency`` worker threads (boto3 clients are thread-safe) and are paced to
+    ``rate`` events per second if set. The caller's thread only waits, so Ctrl+C there stops
+    sending cleanly: calls in flight finish and are recorded, the rest are marked not sent.
+    """
 
     def __init__(
         self,
@@ -107,6 +115,8 @@ class Sender:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         endpoint_id: str | None = None,
+        concurrency: int = 1,
+        rate: float | None = None,
     ) -> None:
         self._client = events_client
         self._limits = limits
@@ -114,6 +124,9 @@ class Sender:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._endpoint_id = endpoint_id
+        self._concurrency = max(1, concurrency)
+        self._limiter = RateLimiter(rate)
+        self._lock = threading.Lock()
 
     def send(
         self,
@@ -133,29 +146,24 @@ class Sender:
             EntryOutcome(numbers[i] if numbers else i + 1, entry) for i, entry in enumerate(entries)
         ]
         report = SendReport(outcomes)
+        progress = _Progress(len(entries), on_progress)
         pending = list(range(len(entries)))
-        done = 0
         attempt = 0
-        while pending and attempt < self._retry.max_attempts:
-            attempt += 1
-            if attempt > 1:
-                self._sleep(self._retry.delay(attempt - 1, self._rng))
-            retry_next: list[int] = []
-            subset = [entries[i] for i in pending]
-            for call in plan_calls(subset, self._limits):
-                indexes = [pending[j] for j in call]
-                if should_stop and should_stop():
-                    report.stopped = True
-                    break
-                retry_next += self._send_call(entries, indexes, bus, report, attempt)
-                if report.problem and not report.problem.retryable:
-                    break
-                done += sum(1 for i in indexes if i not in retry_next)
-                if on_progress:
-                    on_progress(done, len(entries))
-            if report.stopped or (report.problem and not report.problem.retryable):
-                break
-            pending = retry_next
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="put-events") as pool:
+            try:
+                while pending and attempt < self._retry.max_attempts:
+                    attempt += 1
+                    if attempt > 1:
+                        self._sleep(self._retry.delay(attempt - 1, self._rng))
+                    subset = [entries[i] for i in pending]
+                    calls = [[pending[j] for j in c] for c in plan_calls(subset, self._limits)]
+                    pending = self._run_calls(
+                        pool, calls, entries, bus, report, attempt, progress, should_stop
+                    )
+                    if report.stopped or (report.problem and not report.problem.retryable):
+                        break
+            except KeyboardInterrupt:
+                report.stopped = True
         for outcome in outcomes:
             if outcome.attempts == 0 and outcome.error_code is None:
                 outcome.error_code = NOT_SENT
@@ -169,6 +177,58 @@ class Sender:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _run_calls(
+        self,
+        pool: ThreadPoolExecutor,
+        calls: list[list[int]],
+        entries: Sequence[Entry],
+        bus: str | None,
+        report: SendReport,
+        attempt: int,
+        progress: _Progress,
+        should_stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """Run one attempt's calls, at most ``concurrency`` in flight; returns what to retry."""
+        retry: list[int] = []
+        queue = iter(calls)
+        in_flight: dict[Future[list[int]], list[int]] = {}
+        try:
+            while True:
+                fatal = report.problem is not None and not report.problem.retryable
+                while not report.stopped and not fatal and len(in_flight) < self._concurrency:
+                    call = next(queue, None)
+                    if call is None:
+                        break
+                    if should_stop and should_stop():
+                        report.stopped = True
+                        break
+                    future = pool.submit(self._paced_call, entries, call, bus, report, attempt)
+                    in_flight[future] = call
+                if not in_flight:
+                    return retry
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    call = in_flight.pop(future)
+                    again = future.result()
+                    retry += again
+                    progress.advance(len(call) - len(again))
+        except KeyboardInterrupt:
+            report.stopped = True
+            for future in in_flight:  # calls in flight finish and are recorded
+                future.result()
+            raise
+
+    def _paced_call(
+        self,
+        entries: Sequence[Entry],
+        indexes: list[int],
+        bus: str | None,
+        report: SendReport,
+        attempt: int,
+    ) -> list[int]:
+        self._limiter.acquire(len(indexes))
+        return self._send_call(entries, indexes, bus, report, attempt)
+
     def _send_call(
         self,
         entries: Sequence[Entry],
@@ -181,7 +241,8 @@ class Sender:
         request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
         if self._endpoint_id:
             request["EndpointId"] = self._endpoint_id
-        report.calls += 1
+        with self._lock:
+            report.calls += 1
         for i in indexes:
             report.outcomes[i].attempts = attempt
         t0 = time.perf_counter()
@@ -189,14 +250,16 @@ class Sender:
             response = self._client.put_events(**request)
         except Exception as exc:
             problem = describe_error(exc, getattr(self._client.meta, "endpoint_url", None))
-            report.latencies.append(time.perf_counter() - t0)
-            report.problem = problem
+            with self._lock:
+                report.latencies.append(time.perf_counter() - t0)
+                report.problem = problem
             code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
             for i in indexes:
                 outcome = report.outcomes[i]
                 outcome.error_code, outcome.error_message = code, problem.message
             return list(indexes) if problem.retryable else []
-        report.latencies.append(time.perf_counter() - t0)
+        with self._lock:
+            report.latencies.append(time.perf_counter() - t0)
         results = response.get("Entries", [])
         retry: list[int] = []
         for position, i in enumerate(indexes):
@@ -212,9 +275,24 @@ class Sender:
                 )
                 if outcome.error_code in RETRYABLE_CODES:
                     retry.append(i)
-        if report.problem and report.problem.retryable:
-            report.problem = None  # a later call went through
+        with self._lock:
+            if report.problem and report.problem.retryable:
+                report.problem = None  # a later call went through
         return retry
+
+
+class _Progress:
+    """Counts finished entries and tells the caller (on the caller's thread)."""
+
+    def __init__(self, total: int, callback: ProgressCallback | None) -> None:
+        self.total = total
+        self.done = 0
+        self._callback = callback
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self._callback:
+            self._callback(self.done, self.total)
 
 
 def _api_entry(entry: Entry, bus: str | None) -> dict[str, Any]:

@@ -1,19 +1,28 @@
-"""Gathering what to send: presets, AWS CLI JSON, buses and variables, resolved and validated."""
+"""Gathering what to send: presets, AWS CLI input, buses and variables, resolved."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventcomposer.core.cli_formats import (
+    CliInput,
     InputFormatError,
     parse_cli_input_json,
+    parse_cli_input_yaml,
     parse_entries_json,
     read_argument,
 )
 from eventcomposer.core.entries import Entry
-from eventcomposer.core.presets import PresetError, iter_preset_files, load_preset, load_vars
+from eventcomposer.core.presets import (
+    VARS_FILE_NAMES,
+    PresetError,
+    iter_preset_files,
+    load_preset,
+    load_vars,
+)
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 
 
@@ -24,58 +33,87 @@ class InputError(Exception):
 @dataclass
 class Batch:
     """Resolved entries ready to validate and send, each with its bus set; ``origins`` says where
-    each came from (for messages)."""
+    each came from (for messages), ``labels`` names the presets or files (for the history)."""
 
     entries: list[Entry] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     endpoint_id: str | None = None
 
 
-def gather(args: argparse.Namespace, ctx: TemplateContext | None = None) -> Batch:
-    """Every entry named by the arguments, variables resolved and buses assigned."""
-    ctx = ctx or TemplateContext(variables=_variables(getattr(args, "vars", [])))
-    bus_override = getattr(args, "bus", None)
+@dataclass(frozen=True)
+class _Source:
+    entry: Entry
+    bus: str | None
+    origin: str
+
+
+def gather(args: argparse.Namespace) -> Batch:
+    """Every entry the arguments name, ``--repeat`` times, variables resolved, buses assigned."""
+    ctx = TemplateContext(variables=_variables(args))
+    repeat = getattr(args, "repeat", 1)
+    if repeat < 1:
+        raise InputError(f"--repeat must be 1 or more, not {repeat}")
     batch = Batch()
+    try:
+        sources = list(_sources(args, batch))
+        for round_number in range(1, repeat + 1):
+            suffix = f" (repeat {round_number})" if repeat > 1 else ""
+            for source in sources:
+                resolved = resolve_entry(source.entry, ctx, source.origin)
+                if not resolved.event_bus_name and source.bus:
+                    resolved.event_bus_name = source.bus
+                batch.entries.append(resolved)
+                batch.origins.append(source.origin + suffix)
+    except (PresetError, InputFormatError, TemplateError) as exc:
+        raise InputError(str(exc)) from None
+    return batch
+
+
+def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:
+    """The unresolved entries of every input, in order."""
+    bus_override = getattr(args, "bus", None)
     files = [Path(f) for f in getattr(args, "files", [])]
     for path in files:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
-    try:
-        for path in iter_preset_files(files):
-            preset = load_preset(path)
-            bus = bus_override or preset.bus
-            for i, entry in enumerate(preset.entries, start=1):
-                _add(batch, entry, bus, ctx, f"{path} entry {i}")
-        for value in getattr(args, "entries", []):
+    found = False
+    for path in iter_preset_files(files):
+        found = True
+        preset = load_preset(path)
+        batch.labels.append(preset.name)
+        for i, entry in enumerate(preset.entries, start=1):
+            yield _Source(entry, bus_override or preset.bus, f"{path} entry {i}")
+    if files and not found:
+        raise InputError(f"no preset files (*.yaml) found in {', '.join(map(str, files))}")
+    for value in getattr(args, "entries", []):
+        text, name = read_argument(value)
+        batch.labels.append(f"--entries {name}")
+        for i, entry in enumerate(parse_entries_json(text, f"--entries {name}"), start=1):
+            yield _Source(entry, bus_override, f"--entries entry {i}")
+    for flag, parse in (
+        ("--cli-input-json", parse_cli_input_json),
+        ("--cli-input-yaml", parse_cli_input_yaml),
+    ):
+        for value in getattr(args, flag[2:].replace("-", "_"), []):
             text, name = read_argument(value)
-            for i, entry in enumerate(parse_entries_json(text, f"--entries {name}"), start=1):
-                _add(batch, entry, bus_override, ctx, f"--entries entry {i}")
-        for value in getattr(args, "cli_input_json", []):
-            text, name = read_argument(value)
-            document = parse_cli_input_json(text, f"--cli-input-json {name}")
+            document: CliInput = parse(text, f"{flag} {name}")
+            batch.labels.append(f"{flag} {name}")
             batch.endpoint_id = document.endpoint_id or batch.endpoint_id
             for i, entry in enumerate(document.entries, start=1):
-                _add(batch, entry, bus_override, ctx, f"--cli-input-json entry {i}")
-    except (PresetError, InputFormatError, TemplateError) as exc:
-        raise InputError(str(exc)) from None
-    if files and not batch.entries and not getattr(args, "entries", []):
-        raise InputError(f"no preset files (*.yaml) found in {', '.join(map(str, files))}")
-    return batch
+                yield _Source(entry, bus_override, f"{flag} entry {i}")
 
 
-def _add(batch: Batch, entry: Entry, bus: str | None, ctx: TemplateContext, origin: str) -> None:
-    resolved = resolve_entry(entry, ctx, origin)
-    if not resolved.event_bus_name and bus:
-        resolved.event_bus_name = bus
-    batch.entries.append(resolved)
-    batch.origins.append(origin)
-
-
-def _variables(files: list[str]) -> dict[str, str]:
+def _variables(args: argparse.Namespace) -> dict[str, str]:
+    """Variables from ``presets/vars.yaml``, a ``vars.yaml`` in each named folder, then every
+    ``--vars FILE`` (later ones win)."""
+    folders = [Path("presets")] + [Path(f) for f in getattr(args, "files", []) if Path(f).is_dir()]
+    files = [f / name for f in dict.fromkeys(folders) for name in VARS_FILE_NAMES]
+    files = [f for f in files if f.is_file()] + [Path(v) for v in getattr(args, "vars", [])]
     values: dict[str, str] = {}
     try:
-        for name in files:
-            values.update(load_vars(Path(name)))
+        for path in files:
+            values.update(load_vars(path))
     except PresetError as exc:
         raise InputError(str(exc)) from None
     return values

@@ -89,6 +89,40 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="an AWS CLI --cli-input-json document (text or file://PATH)",
     )
+    send.add_argument(
+        "--cli-input-yaml",
+        metavar="YAML",
+        action="append",
+        default=[],
+        help="an AWS CLI v2 --cli-input-yaml document (text or file://PATH)",
+    )
+    replay = send.add_argument_group("replay")
+    replay.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="send everything N times (variables are resolved afresh each time)",
+    )
+    replay.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        metavar="R",
+        help="at most R events per second (0: unlimited)",
+    )
+    replay.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        metavar="C",
+        help="PutEvents calls in flight at once (default 1: in order)",
+    )
+    replay.add_argument(
+        "--yes",
+        action="store_true",
+        help="don't ask before sending more than 100 events to a non-local endpoint",
+    )
     _limit_options(send)
 
     validate = commands.add_parser(
@@ -98,6 +132,51 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     _limit_options(validate)
+
+    history = commands.add_parser(
+        "history",
+        parents=[shared],
+        help="list past sends; show or resend one",
+        description="Every send from the TUI or the CLI is kept in the history (newest first).",
+    )
+    history.add_argument("action", nargs="?", choices=("list", "show", "resend"), default="list")
+    history.add_argument("id", nargs="?", help="a send's id (or a unique prefix)")
+    history.add_argument("--limit", type=int, default=20, help="how many sends to list")
+    history.add_argument(
+        "--failed-only", action="store_true", help="with resend: only the entries that failed"
+    )
+    history.add_argument("--output", choices=("table", "json"), default="table")
+
+    export = commands.add_parser(
+        "export",
+        parents=[shared],
+        help="print presets as `aws events put-events` commands or a boto3 snippet",
+    )
+    export.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
+    export.add_argument("--format", choices=("aws-cli", "boto3"), default="aws-cli")
+    export.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    _limit_options(export)
+
+    importer = commands.add_parser(
+        "import",
+        parents=[shared],
+        help="make a preset from AWS CLI input (--entries JSON, --cli-input-json or -yaml)",
+    )
+    importer.add_argument(
+        "source",
+        metavar="INPUT",
+        help="the AWS CLI input: text, file://PATH, or - for standard input",
+    )
+    importer.add_argument(
+        "-o",
+        "--output-file",
+        required=True,
+        metavar="FILE",
+        help="the preset file to write (refuses to overwrite without --force)",
+    )
+    importer.add_argument("--name", help="the preset's name (default: the file name)")
+    importer.add_argument("--bus", help="the preset's bus")
+    importer.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     local = commands.add_parser(
         "local",
@@ -121,6 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eventcomposer.cli.send_cmd import run_validate
 
             return run_validate(args)
+        if args.command == "history":
+            from eventcomposer.cli.history_cmd import run_history
+
+            return run_history(args)
+        if args.command == "export":
+            from eventcomposer.cli.export_cmd import run_export
+
+            return run_export(args)
+        if args.command == "import":
+            from eventcomposer.cli.export_cmd import run_import
+
+            return run_import(args)
         if args.command == "local":
             from eventcomposer.cli.local_cmd import run_local
 

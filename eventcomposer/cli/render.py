@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 
 from rich.table import Table
@@ -56,6 +57,37 @@ def print_dry_run(entries: Sequence[Entry], calls: list[list[int]], limits: Limi
         out.print(Text(f"entry {i}: ", style="bold") + Text(json.dumps(entry.to_api())))
 
 
+#: Tables list every entry up to this many; beyond it only the failed ones.
+TABLE_ROWS = 100
+
+
+def print_summary(report: SendReport) -> None:
+    """Sent, failed by error code, events/s and call latency percentiles, on stderr."""
+    total = len(report.outcomes)
+    accepted = total - report.failed_count
+    rate = accepted / report.seconds if report.seconds else 0.0
+    codes = Counter(o.error_code for o in report.outcomes if not o.ok)
+    latencies = sorted(report.latencies)
+    err.print(Text("Summary", style="bold"))
+    err.print(
+        f"  sent      {accepted:,} of {total:,} accepted in {report.calls:,} call(s), "
+        f"{report.seconds:.2f} s, {rate:,.0f} events/s"
+    )
+    if codes:
+        failed = ", ".join(f"{code} {count:,}" for code, count in codes.most_common())
+        err.print(f"  failed    {report.failed_count:,}: {failed}")
+    if latencies:
+        err.print(
+            f"  latency   p50 {_percentile(latencies, 50) * 1000:.1f} ms, "
+            f"p95 {_percentile(latencies, 95) * 1000:.1f} ms per call"
+        )
+
+
+def _percentile(ordered: list[float], pct: float) -> float:
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
 def print_report(report: SendReport, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.to_response())) if out.is_terminal else print(
@@ -76,7 +108,13 @@ def print_report(report: SendReport, as_json: bool) -> None:
             overflow="fold",
             min_width=36 if column.startswith("EventId") else None,
         )
-    for outcome in report.outcomes:
+    rows = report.outcomes
+    if len(rows) > TABLE_ROWS:
+        rows = report.failed[:TABLE_ROWS]
+        if not rows:
+            out.print(f"All {total:,} entries accepted; --output json lists every EventId.")
+            return
+    for outcome in rows:
         entry = outcome.entry
         result = (
             Text(outcome.event_id or "", style="green")
@@ -91,3 +129,8 @@ def print_report(report: SendReport, as_json: bool) -> None:
             result,
         )
     out.print(table)
+    if len(report.outcomes) > TABLE_ROWS:
+        out.print(
+            f"{len(report.outcomes) - len(rows):,} more entries not listed; "
+            "--output json lists every one"
+        )

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Iterator
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import err, error, limits_from, out, settings_from, warn
-from eventcomposer.cli.inputs import InputError, gather
-from eventcomposer.cli.render import print_dry_run, print_problems, print_report
+from eventcomposer.cli.inputs import Batch, InputError, gather
+from eventcomposer.cli.render import print_dry_run, print_problems, print_report, print_summary
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.sizes import entry_size, format_bytes
-from eventcomposer.core.validation import validate_entries
+from eventcomposer.core.validation import Limits, validate_entries
+
+#: Sending more events than this to an endpoint that is not local asks first (--yes skips).
+CONFIRM_ABOVE = 100
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -37,8 +41,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_send(args: argparse.Namespace) -> int:
     limits = limits_from(args)
-    if not (args.files or args.entries or args.cli_input_json):
+    if not (args.files or args.entries or args.cli_input_json or args.cli_input_yaml):
         error("nothing to send: name preset files or folders, --entries or --cli-input-json")
+        return exit_codes.BAD_INPUT
+    if args.rate < 0 or args.concurrency < 1:
+        error("--rate must be 0 (unlimited) or more, and --concurrency 1 or more")
         return exit_codes.BAD_INPUT
     try:
         batch = gather(args)
@@ -52,18 +59,27 @@ def run_send(args: argparse.Namespace) -> int:
     if args.dry_run:
         print_dry_run(batch.entries, plan_calls(batch.entries, limits), limits)
         return exit_codes.OK
+    return send_batch(args, batch, limits, origin="cli")
 
+
+def send_batch(args: argparse.Namespace, batch: Batch, limits: Limits, origin: str) -> int:
+    """Send validated entries with the connection, replay and output options of ``args``."""
     from eventcomposer.aws.errors import AwsProblem
 
+    settings = settings_from(args)
+    if not _confirmed(args, settings, len(batch.entries)):
+        return exit_codes.BAD_INPUT
     try:
-        with _connection(settings_from(args)) as settings:
-            return _send(args, batch, settings, limits)
+        with _connection(settings) as live:
+            return _send(args, batch, live, limits, origin)
     except AwsProblem as problem:
         error(str(problem))
         return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
 
 
-def _send(args, batch, settings: AwsSettings, limits) -> int:  # type: ignore[no-untyped-def]
+def _send(
+    args: argparse.Namespace, batch: Batch, settings: AwsSettings, limits: Limits, origin: str
+) -> int:
     from eventcomposer.aws.buses import check_bus
     from eventcomposer.aws.client import client
     from eventcomposer.aws.send import Sender
@@ -76,15 +92,64 @@ def _send(args, batch, settings: AwsSettings, limits) -> int:  # type: ignore[no
             return exit_codes.BAD_INPUT
         if check.exists is None:
             warn(check.message)
-    sender = Sender(events, limits, endpoint_id=batch.endpoint_id)
+    sender = Sender(
+        events,
+        limits,
+        endpoint_id=batch.endpoint_id,
+        concurrency=getattr(args, "concurrency", 1),
+        rate=getattr(args, "rate", 0) or None,
+    )
     with _progress(len(batch.entries)) as on_progress:
         report = sender.send(batch.entries, on_progress=on_progress)
+    _record(report, settings, batch, origin, events.meta.region_name)
     print_report(report, as_json=args.output == "json")
+    if len(batch.entries) > 10 or report.stopped:
+        print_summary(report)
+    if report.stopped:
+        warn("stopped by the user: entries not yet sent are marked NotSent")
     if report.problem:
         error(str(report.problem))
         if report.problem.is_connectivity and not any(o.ok for o in report.outcomes):
             return exit_codes.UNREACHABLE
     return exit_codes.FAILED if report.failed_count else exit_codes.OK
+
+
+def _record(report, settings: AwsSettings, batch: Batch, origin: str, region: str) -> None:  # type: ignore[no-untyped-def]
+    """Keep the send in the history; a history that can't be written only warns."""
+    from eventcomposer.core.history import History, HistoryError, new_record
+    from eventcomposer.paths import history_file
+
+    record = new_record(
+        origin=origin,
+        endpoint=settings.endpoint_label,
+        region=region or settings.region_label,
+        profile=settings.profile_label,
+        entries=[o.entry.to_api() for o in report.outcomes],
+        results=[o.to_response() for o in report.outcomes],
+        labels=batch.labels,
+    )
+    try:
+        History(history_file()).append(record)
+    except HistoryError as exc:
+        warn(str(exc))
+
+
+def _confirmed(args: argparse.Namespace, settings: AwsSettings, count: int) -> bool:
+    """Ask before a large send to a real endpoint, unless --yes or the endpoint is local."""
+    if count <= CONFIRM_ABOVE or getattr(args, "yes", False) or settings.is_local_endpoint():
+        return True
+    where = (
+        f"{settings.endpoint_label} (profile {settings.profile_label}, region "
+        f"{settings.region_label})"
+    )
+    if not sys.stdin or not sys.stdin.isatty():
+        error(f"refusing to send {count} events to {where} without confirmation: pass --yes")
+        return False
+    answer = err.input(f"Send {count} events to {where}? [y/N] ")
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    error("cancelled: nothing was sent")
+    return False
 
 
 @contextlib.contextmanager
@@ -113,8 +178,9 @@ def _progress(total: int) -> Iterator[object]:
     if total <= 50 or not err.is_terminal:
         yield None
         return
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    with Progress(console=err, transient=True) as progress:
+    columns = ("sending", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("sending", total=total)
         yield lambda done, _total: progress.update(task, completed=done)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from eventcomposer.core.entries import Entry, EntryFormatError
 
 
@@ -65,6 +67,32 @@ def parse_cli_input_json(text: str, name: str = "--cli-input-json") -> CliInput:
     if endpoint is not None and not isinstance(endpoint, str):
         raise InputFormatError(f"{name}: 'EndpointId' must be a string")
     return CliInput(_entries(data["Entries"], name), endpoint or None)
+
+
+def parse_cli_input_yaml(text: str, name: str = "--cli-input-yaml") -> CliInput:
+    """A ``--cli-input-yaml`` document (AWS CLI v2): the same keys as ``--cli-input-json``."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise InputFormatError(f"{name}: YAML error at line {line}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputFormatError(f"{name}: YAML error: {exc}") from None
+    return parse_cli_input_json(json.dumps(data, default=str), name)
+
+
+def parse_any(text: str, name: str) -> CliInput:
+    """Entries from any AWS CLI input: ``--entries`` JSON, ``--cli-input-json`` or ``-yaml``."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        return CliInput(parse_entries_json(text, name))
+    if stripped.startswith("{"):
+        data = _load_json(text, name)
+        if isinstance(data, dict) and "Entries" in data:
+            return parse_cli_input_json(text, name)
+        return CliInput(parse_entries_json(text, name))
+    return parse_cli_input_yaml(text, name)
 
 
 def _load_json(text: str, name: str) -> Any:

@@ -1,0 +1,144 @@
+"""Replay at scale: --repeat, --rate, --concurrency, the summary, Ctrl+C, and confirmation."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers import Run
+
+from eventcomposer.core.history import History
+from eventcomposer.core.pacing import RateLimiter
+from eventcomposer.paths import history_file
+
+SEQ_PRESET = """\
+entries:
+  - Source: com.example.replay
+    DetailType: Replayed
+    Detail:
+      n: "{{seq}}"
+      id: "{{uuid}}"
+"""
+
+
+def test_repeat_resolves_variables_afresh_each_time(cli: Run, tmp_path: Path) -> None:
+    preset = tmp_path / "seq.yaml"
+    preset.write_text(SEQ_PRESET)
+    code, out, err = cli(
+        "send", str(preset), "--repeat", "25", "--concurrency", "3", "--output", "json"
+    )
+    assert code == 0, err
+    assert len(json.loads(out)["Entries"]) == 25
+    assert "Summary" in err and "25 of 25 accepted in 3 call(s)" in err
+    assert "p50" in err and "p95" in err
+    (record,) = History(history_file()).records()
+    details = [json.loads(e["Detail"]) for e in record.entries]
+    assert [d["n"] for d in details] == list(range(1, 26))
+    assert len({d["id"] for d in details}) == 25
+
+
+def test_rate_paces_the_calls(cli: Run, tmp_path: Path) -> None:
+    preset = tmp_path / "seq.yaml"
+    preset.write_text(SEQ_PRESET)
+    code, _, err = cli("send", str(preset), "--repeat", "30", "--rate", "100")
+    assert code == 0, err
+    assert "30 of 30 accepted in 3 call(s)" in err
+
+
+def test_rate_limiter_schedule() -> None:
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(round(seconds, 6))
+        now[0] += seconds
+
+    limiter = RateLimiter(200, clock=lambda: now[0], sleep=sleep)
+    for _ in range(4):
+        limiter.acquire(10)
+        now[0] += 0.004  # the call itself takes 4 ms: no drift from it
+    assert sleeps == [0.05, 0.046, 0.046, 0.046]
+    unlimited = RateLimiter(0, clock=lambda: 0.0, sleep=sleep)
+    unlimited.acquire(1000)
+    assert len(sleeps) == 4
+
+
+def test_bad_replay_options(cli: Run, tmp_path: Path) -> None:
+    preset = tmp_path / "seq.yaml"
+    preset.write_text(SEQ_PRESET)
+    assert cli("send", str(preset), "--repeat", "0")[0] == 2
+    code, _, err = cli("send", str(preset), "--rate", "-1")
+    assert code == 2 and "--rate must be 0" in err
+
+
+def test_more_than_100_events_to_a_real_endpoint_asks_first(cli: Run, tmp_path: Path) -> None:
+    preset = tmp_path / "seq.yaml"
+    preset.write_text(SEQ_PRESET)
+    code, out, err = cli(
+        "send", str(preset), "--repeat", "101", "--region", "eu-west-1", endpoint=False
+    )
+    assert code == 2 and out == ""
+    assert (
+        "refusing to send 101 events to AWS (profile default, region eu-west-1) "
+        "without confirmation: pass --yes" in " ".join(err.split())
+    )
+    code, _, err = cli(
+        "send",
+        str(preset),
+        "--repeat",
+        "101",
+        "--region",
+        "eu-west-1",
+        "--yes",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        endpoint=False,
+    )
+    assert code == 3  # confirmed, then the endpoint refused the connection
+
+
+def test_ctrl_c_stops_cleanly_and_prints_the_summary(tmp_path: Path) -> None:
+    preset = tmp_path / "seq.yaml"
+    preset.write_text(SEQ_PRESET)
+    env = {**os.environ, "EVENTCOMPOSER_DATA_DIR": str(tmp_path / "data")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "eventcomposer.cli.main",
+            "send",
+            "--local",
+            str(preset),
+            "--repeat",
+            "3000",
+            "--rate",
+            "200",
+            "--output",
+            "json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    history = tmp_path / "data" / "history.jsonl"
+    deadline = time.monotonic() + 60
+    time.sleep(4)  # the local server starts, then sending runs for a while
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=max(5, deadline - time.monotonic()))
+    assert process.returncode == 1, err
+    response = json.loads(out)
+    results = response["Entries"]
+    assert len(results) == 3000
+    accepted = [r for r in results if "EventId" in r]
+    assert accepted and response["FailedEntryCount"] == 3000 - len(accepted)
+    assert {r["ErrorCode"] for r in results if "ErrorCode" in r} == {"NotSent"}
+    assert "stopped by the user" in err and "Summary" in err
+    (record,) = History(history).records()
+    assert record.failed == 3000 - len(accepted)
