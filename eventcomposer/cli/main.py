@@ -133,6 +133,32 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     _limit_options(validate)
 
+    pattern = commands.add_parser(
+        "pattern",
+        parents=[shared],
+        help="test one event pattern against one event",
+        description="Exit 0 match, 1 no match, 2 invalid pattern or event. Both take JSON text "
+        "or file://PATH, as AWS's TestEventPattern does.",
+    )
+    pattern.add_argument("--pattern", required=True, metavar="P", help="the event pattern")
+    pattern.add_argument("--event", required=True, metavar="E", help="the event")
+
+    rules = commands.add_parser(
+        "rules",
+        parents=[shared],
+        help="which rules on the bus match each entry of presets, and why not",
+        description="Exit 0 when every entry matches at least one enabled rule, 1 otherwise.",
+    )
+    rules.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
+    rules.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    rules.add_argument(
+        "--vars",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of variables for {{NAME}} placeholders",
+    )
+
     history = commands.add_parser(
         "history",
         parents=[shared],
@@ -200,6 +226,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from eventcomposer.cli.send_cmd import run_validate
 
             return run_validate(args)
+        if args.command == "pattern":
+            from eventcomposer.cli.pattern_cmd import run_pattern
+
+            return run_pattern(args)
+        if args.command == "rules":
+            from eventcomposer.cli.pattern_cmd import run_rules
+
+            return run_rules(args)
         if args.command == "history":
             from eventcomposer.cli.history_cmd import run_history
 

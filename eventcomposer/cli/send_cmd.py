@@ -70,7 +70,7 @@ def send_batch(args: argparse.Namespace, batch: Batch, limits: Limits, origin: s
     if not _confirmed(args, settings, len(batch.entries)):
         return exit_codes.BAD_INPUT
     try:
-        with _connection(settings) as live:
+        with connection(settings) as live:
             return _send(args, batch, live, limits, origin)
     except AwsProblem as problem:
         error(str(problem))
@@ -153,7 +153,7 @@ def _confirmed(args: argparse.Namespace, settings: AwsSettings, count: int) -> b
 
 
 @contextlib.contextmanager
-def _connection(settings: AwsSettings) -> Iterator[AwsSettings]:
+def connection(settings: AwsSettings) -> Iterator[AwsSettings]:
     """The settings to use; with --local, an embedded EventBridge for the command's duration."""
     if not settings.local:
         yield settings

@@ -6,7 +6,6 @@ import threading
 import time
 from collections.abc import Callable
 
-
 #: How far behind schedule a caller may be and still keep the schedule, in seconds.
 _SLACK = 0.25
 
