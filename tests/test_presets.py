@@ -224,3 +224,72 @@ def test_example_presets_are_valid() -> None:
         ctx = TemplateContext()
         entries = [resolve_entry(e, ctx) for e in preset.entries]
         assert validate_entries(entries) == [], path
+
+
+def test_preset_paths_stay_inside_the_folder(tmp_path: Path) -> None:
+    from eventcomposer.core.presets import preset_path
+
+    folder = tmp_path / "presets"
+    (folder / "orders").mkdir(parents=True)
+    assert preset_path(folder, "orders/placed") == folder / "orders" / "placed.yaml"
+    assert preset_path(folder, "x.yml") == folder / "x.yml"
+    for bad in ("../escape", "/etc/passwd", "orders/../../x", "a\\b"):
+        with pytest.raises(PresetError, match="may not be absolute or contain '..'"):
+            preset_path(folder, bad)
+    with pytest.raises(PresetError, match="needs a file name"):
+        preset_path(folder, "  ")
+
+
+def test_symlinks_out_of_the_folder_are_not_followed_for_writes(tmp_path: Path) -> None:
+    from eventcomposer.core.presets import preset_path
+
+    folder = tmp_path / "presets"
+    folder.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (folder / "linked").symlink_to(outside)
+    (folder / "evil.yaml").symlink_to(tmp_path / "victim.yaml")
+    (folder / "inside.yaml").symlink_to(folder / "real.yaml")
+    with pytest.raises(PresetError, match="leads outside the presets folder"):
+        preset_path(folder, "linked/x.yaml")
+    with pytest.raises(PresetError, match="leads outside the presets folder"):
+        preset_path(folder, "evil.yaml")
+    assert preset_path(folder, "inside.yaml") == (folder / "real.yaml").resolve()
+    assert not (tmp_path / "victim.yaml").exists()
+
+
+def test_a_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, PRESET)
+    before = path.read_bytes()
+    preset = load_preset(path)
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        save_preset(preset, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
+
+
+def test_a_read_only_folder_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    path = write(tmp_path, PRESET)
+    before = path.read_bytes()
+    tmp_path.chmod(0o555)
+    if os.access(tmp_path, os.W_OK):  # root writes anywhere: inject what the kernel would say
+
+        def read_only(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    try:
+        with pytest.raises(PermissionError):
+            save_preset(load_preset(path), path)
+    finally:
+        tmp_path.chmod(0o755)
+    assert path.read_bytes() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from typing import Any
 
@@ -9,8 +10,8 @@ import boto3
 from botocore.config import Config
 
 from eventcomposer import __version__
-from eventcomposer.aws.errors import describe_error
-from eventcomposer.aws.settings import LOCAL_CREDENTIALS, LOCAL_REGION, AwsSettings
+from eventcomposer.aws.errors import AwsProblem, describe_error
+from eventcomposer.aws.settings import LOCAL_CREDENTIALS, LOCAL_REGION, AwsSettings, env_endpoint
 
 
 def make_session(settings: AwsSettings) -> boto3.Session:
@@ -44,7 +45,30 @@ def client(settings: AwsSettings, service: str = "events", *, retries: bool = Tr
     kwargs: dict[str, Any] = {"config": config}
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
+    session = make_session(settings)
+    if not (settings.endpoint_url or env_endpoint()):
+        _check_region(session, service)
     try:
-        return make_session(settings).client(service, **kwargs)
+        return session.client(service, **kwargs)
     except Exception as exc:  # NoRegionError, ProfileNotFound, bad endpoint URL
         raise describe_error(exc, settings.endpoint_url) from exc
+
+
+def _check_region(session: boto3.Session, service: str) -> None:
+    """A region AWS doesn't have would only fail later as an unreachable host; say so now."""
+    region = session.region_name
+    if not region:
+        return  # botocore raises NoRegionError, described by the caller
+    known = set()
+    for partition in session.get_available_partitions():
+        known.update(session.get_available_regions(service, partition_name=partition))
+    if not known or region in known:
+        return
+    close = difflib.get_close_matches(region, sorted(known), n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    raise AwsProblem(
+        "region",
+        "UnknownRegion",
+        f"{region!r} is not an AWS region for EventBridge.{hint} Check --region, AWS_REGION "
+        "or the profile's region (a brand-new region may need a newer boto3, or --endpoint-url).",
+    )

@@ -79,7 +79,11 @@ def parse_cli_input_yaml(text: str, name: str = "--cli-input-yaml") -> CliInput:
         raise InputFormatError(f"{name}: YAML error at line {line}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputFormatError(f"{name}: YAML error: {exc}") from None
-    return parse_cli_input_json(json.dumps(data, default=str), name)
+    try:
+        text = json.dumps(data, default=str)
+    except (TypeError, ValueError) as exc:
+        raise InputFormatError(f"{name}: holds a value JSON can't represent ({exc})") from None
+    return parse_cli_input_json(text, name)
 
 
 def parse_any(text: str, name: str) -> CliInput:

@@ -80,6 +80,33 @@ def iter_preset_files(paths: list[Path]) -> Iterator[Path]:
             yield Path(path)
 
 
+def preset_path(folder: Path, relative: str) -> Path:
+    """Where a preset named ``relative`` (e.g. ``orders/placed.yaml``) may be written in
+    ``folder``; PresetError for an absolute path, ``..``, or a place a symlink leads out of the
+    folder (writes never follow a link out of the presets folder)."""
+    name = relative.strip()
+    if not name:
+        raise PresetError(str(folder), "the preset needs a file name")
+    candidate = Path(name)
+    if candidate.is_absolute() or ".." in candidate.parts or "\\" in name:
+        raise PresetError(
+            name,
+            "a preset file name may not be absolute or contain '..' or backslashes; "
+            "use a name such as orders/placed.yaml inside the presets folder",
+        )
+    if candidate.suffix not in PRESET_SUFFIXES:
+        candidate = candidate.with_name(candidate.name + ".yaml")
+    root = Path(folder).resolve()
+    target = Path(folder) / candidate
+    if not target.resolve().is_relative_to(root):
+        raise PresetError(
+            str(target),
+            f"leads outside the presets folder {folder} (a symbolic link?); presets are only "
+            "written inside it",
+        )
+    return target.resolve() if target.is_symlink() else target
+
+
 def load_preset(path: Path) -> Preset:
     """Read and parse a preset file; raises PresetError with the file and line."""
     path = Path(path)
