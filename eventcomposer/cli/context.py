@@ -21,6 +21,7 @@ def settings_from(args: argparse.Namespace) -> AwsSettings:
         region=getattr(args, "region", None),
         endpoint_url=getattr(args, "endpoint_url", None),
         local=bool(getattr(args, "local", False)),
+        read_timeout=getattr(args, "timeout", None) or 20.0,
     )
 
 

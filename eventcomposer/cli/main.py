@@ -23,6 +23,13 @@ def _shared_options(suppress: bool) -> argparse.ArgumentParser:
         help="EventBridge endpoint (default: AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL)",
     )
     group.add_argument(
+        "--timeout",
+        type=float,
+        default=argparse.SUPPRESS if suppress else 20.0,
+        metavar="S",
+        help="seconds to wait for an answer from EventBridge (default 20)",
+    )
+    group.add_argument(
         "--local",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
