@@ -46,13 +46,6 @@ def list_buses(events_client: Any, page_size: int = 100) -> list[BusInfo]:
         kwargs["NextToken"] = token
 
 
-def bus_name(bus: str | None) -> str:
-    """The name part of a bus name or ARN (``arn:...:event-bus/orders`` -> ``orders``)."""
-    if not bus:
-        return DEFAULT_BUS
-    return bus.rsplit("event-bus/", 1)[-1] if bus.startswith("arn:") else bus
-
-
 def check_bus(events_client: Any, bus: str | None) -> BusCheck:
     """Whether ``bus`` exists. AWS accepts events for a missing bus and drops them, so callers
     check first. Connectivity and credential problems are raised as AwsProblem."""
@@ -64,17 +57,14 @@ def check_bus(events_client: Any, bus: str | None) -> BusCheck:
         return BusCheck(name, True)
     except Exception as exc:
         problem = describe_error(exc, events_client.meta.endpoint_url)
-        if problem.code == "ResourceNotFoundException":
-            return BusCheck(
-                name,
-                False,
-                f"event bus {name!r} does not exist in this account and region; AWS would "
-                "accept the events and drop them. Create it, or choose another with --bus.",
-            )
-        if problem.is_connectivity and problem.kind != "auth":
-            raise problem from exc
-        if problem.code in ("AccessDeniedException", "AccessDenied"):
-            return BusCheck(name, None, f"can't tell whether {name!r} exists: {problem}")
-        if problem.kind == "auth":
-            raise problem from exc
+    if problem.code == "ResourceNotFoundException":
+        return BusCheck(
+            name,
+            False,
+            f"event bus {name!r} does not exist in this account and region; AWS would "
+            "accept the events and drop them. Create it, or choose another with --bus.",
+        )
+    if problem.code in ("AccessDeniedException", "AccessDenied") or not problem.is_connectivity:
+        # e.g. another account's bus we may send to but not describe
         return BusCheck(name, None, f"can't tell whether {name!r} exists: {problem}")
+    raise problem
