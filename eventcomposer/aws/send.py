@@ -160,7 +160,7 @@ class Sender:
                     pending = self._run_calls(
                         pool, calls, entries, bus, report, attempt, progress, should_stop
                     )
-                    if report.stopped or (report.problem and not report.problem.retryable):
+                    if report.stopped or _fatal(report.problem):
                         break
             except KeyboardInterrupt:
                 report.stopped = True
@@ -194,7 +194,7 @@ class Sender:
         in_flight: dict[Future[list[int]], list[int]] = {}
         try:
             while True:
-                fatal = report.problem is not None and not report.problem.retryable
+                fatal = _fatal(report.problem)
                 while not report.stopped and not fatal and len(in_flight) < self._concurrency:
                     call = next(queue, None)
                     if call is None:
@@ -279,6 +279,12 @@ class Sender:
             if report.problem and report.problem.retryable:
                 report.problem = None  # a later call went through
         return retry
+
+
+def _fatal(problem: AwsProblem | None) -> bool:
+    """Problems that will fail every call (credentials, auth, region): stop sending. A timeout
+    or a refused call concerns that call only, and the others go on."""
+    return problem is not None and problem.is_connectivity and not problem.retryable
 
 
 class _Progress:
