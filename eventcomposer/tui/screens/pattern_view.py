@@ -1,0 +1,120 @@
+"""A rule's event pattern, pretty-printed, with the verdict on each of its fields."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from eventcomposer.core.rule_matching import RuleVerdict, Verdict
+from eventcomposer.core.rules import RuleInfo
+
+
+def pretty_pattern(pattern: str | None) -> str:
+    """The pattern indented for reading; the raw text if it is not JSON (an invalid pattern)."""
+    if pattern is None:
+        return "(no event pattern: the rule runs on a schedule)"
+    try:
+        return json.dumps(json.loads(pattern), indent=2, ensure_ascii=False)
+    except ValueError:
+        return pattern
+
+
+def explanation_text(verdict: RuleVerdict | None) -> Text:
+    """Each field of the pattern: ✓/✗, its path and why, with the pattern's and event's values."""
+    text = Text()
+    if verdict is None:
+        text.append("No entry to compare with: compose an entry first.", style="dim")
+        return text
+    if verdict.verdict is Verdict.SCHEDULED:
+        text.append(verdict.reason, style="dim")
+        return text
+    if verdict.verdict is Verdict.INVALID:
+        text.append(verdict.reason, style="bold red")
+        return text
+    explanation = verdict.explanation
+    if explanation is None or not explanation.fields:
+        text.append("The pattern has no fields: it matches every event.", style="green")
+        return text
+    failure = explanation.failure
+    for field in explanation.fields:
+        if field.ok:
+            text.append("✓ ", style="bold green")
+        else:
+            text.append("✗ ", style="bold red")
+        text.append(field.path, style="bold" if field is failure else "")
+        text.append(f": {field.reason}\n")
+        actual = field.actual if field.actual is not None else "(absent)"
+        text.append(f"    pattern {field.expected}\n    event   {actual}\n", style="dim")
+    if failure is not None:
+        text.append(f"First failing field: {failure.path}", style="red")
+    else:
+        text.append("Every field matches.", style="green")
+    return text
+
+
+class PatternViewScreen(ModalScreen[None]):
+    """Shows one rule's pattern and, for the entry being edited, why each field (mis)matches."""
+
+    DEFAULT_CSS = """
+    PatternViewScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    PatternViewScreen #pattern-dialog {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    PatternViewScreen #pattern-scroll {
+        height: auto;
+        max-height: 1fr;
+    }
+    PatternViewScreen #pattern-title {
+        text-style: bold;
+    }
+    PatternViewScreen #pattern-json {
+        margin: 1 0;
+        padding: 0 1;
+        background: $boost;
+    }
+    PatternViewScreen #pattern-hint {
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [Binding("escape,q,p,enter", "close", "Close", id="pattern_view.close")]
+
+    def __init__(self, rule: RuleInfo, verdict: RuleVerdict | None) -> None:
+        super().__init__()
+        self.rule = rule
+        self.verdict = verdict
+
+    def compose(self) -> ComposeResult:
+        rule = self.rule
+        title = Text(rule.name, style="bold")
+        title.append(f"  on {rule.bus}", style="dim")
+        if rule.state.upper() != "ENABLED":
+            title.append(f"  {rule.state.lower()}", style="yellow")
+        with Vertical(id="pattern-dialog"):
+            yield Static(title, id="pattern-title")
+            with VerticalScroll(id="pattern-scroll"):
+                if rule.description:
+                    yield Static(Text(rule.description, style="italic"), id="pattern-description")
+                yield Static(
+                    Text(pretty_pattern(rule.event_pattern)), id="pattern-json", markup=False
+                )
+                yield Static(explanation_text(self.verdict), id="pattern-explanation")
+            yield Static("Esc closes", id="pattern-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
