@@ -1,0 +1,648 @@
+"""The JSON editor for a PutEvents entry's Detail, fast up to the API's 1 MiB limit.
+
+Textual's stock ``TextArea(language="json")`` rebuilds tree-sitter highlights for the whole
+document on every edit (about 730 ms per keystroke at 1 MiB), measures every line for its virtual
+size, and joins the whole text once per rendered line to test for a placeholder. This editor keeps
+every keystroke proportional to what is on screen instead:
+
+* Highlighting is a line-local regular-expression tokenizer run as each line is rendered (its
+  tokens handed to TextArea's own renderer as a one-line highlight map), i.e. only for the lines
+  on screen. JSON strings cannot contain a raw newline, so a line-local tokenizer colours
+  (pretty-printed) JSON as the tree-sitter query would, with the theme's styles for the same
+  names; no tree-sitter parse, query or whole-document highlight map.
+* Lines longer than ``LONG_LINE`` characters are not tokenized (a 1 MiB line would be ~100,000
+  styled spans), are cropped to the widget as soon as they are rendered, and are rendered in
+  short pieces when they hold characters that aren't one cell wide (rich splits such segments
+  in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid.
+* TextArea's index of wrapped lines (``WrappedDocument``) sums every line for its height, once
+  per rendered line, and renumbers every line below an edit that adds or removes one; without
+  soft wrap, ``_UnwrappedDocument`` makes the height a length and the renumbering a C-speed
+  slice of shared identity tables.
+* The document's width is grown incrementally from the edited lines instead of measuring all.
+* Bracket matching under the cursor scans a bounded neighbourhood instead of the whole document.
+* The text is read, ``Changed`` posted and ``check_detail`` run only after a 150 ms pause in
+  typing, and the JSON parse runs in a thread worker; stale results are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.document._document import Document, EditResult, Location
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._edit import Edit
+from textual.document._wrapped_document import WrappedDocument
+from textual.expand_tabs import expand_tabs_inline, get_tab_widths
+from textual.geometry import Offset, Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import TextArea
+from textual.worker import get_current_worker
+
+from eventcomposer.core.validation import DetailCheck, check_detail
+
+try:  # rich's own test for "every character is one cell", the condition of its fast paths
+    from rich.cells import _is_single_cell_widths as _single_cells
+except ImportError:  # pragma: no cover - a rich without it: assume the worst
+
+    def _single_cells(text: str) -> bool:
+        return text.isascii()
+
+
+DEBOUNCE_SECONDS = 0.15
+"""Quiet time after the last edit before the text is read, announced and validated."""
+
+LONG_LINE = 10_000
+"""Lines longer than this (in characters) are not syntax-highlighted."""
+
+_SEGMENT_CHARS = 256
+"""Longest piece a long non-ASCII line is rendered in (see ``JsonTextArea.get_line``)."""
+
+_BRACKET_SCAN_CHARS = 50_000
+"""How far bracket matching looks for a partner before giving up."""
+
+# One alternation, most specific first: a key is a string followed by a colon; an unterminated
+# string runs to the end of the line (as it does while being typed). Over UTF-8 bytes, because
+# TextArea's highlights are byte ranges (as tree-sitter's are).
+_TOKEN_RE = re.compile(
+    rb'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
+    rb'|(?P<string>"(?:[^"\\]|\\.)*"?)'
+    rb"|(?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    rb"|(?P<boolean>\b(?:true|false)\b)"
+    rb"|(?P<null>\bnull\b)"
+    rb"|(?P<bracket>[\[\]{}])"
+    rb"|(?P<delimiter>[,:])"
+)
+# Token group name -> the tree-sitter highlight name that TextArea themes define styles for.
+_THEME_NAMES = {
+    "key": "json.label",
+    "string": "string",
+    "number": "number",
+    "boolean": "boolean",
+    "null": "json.null",
+    "bracket": "punctuation.bracket",
+    "delimiter": "punctuation.delimiter",
+}
+_BRACKET_RE = re.compile(r"[\[\]{}()]")
+
+
+def pretty_json(text: str) -> str | None:
+    """``text`` pretty-printed the way the editor shows JSON, or None if it isn't valid JSON."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+class _UnwrappedDocument(WrappedDocument):
+    """TextArea's wrapped view of the document, kept cheap per edit when nothing wraps.
+
+    ``WrappedDocument.height`` sums over every line and TextArea asks for it once per rendered
+    line; its ``wrap_range`` renumbers every line below an edit that adds or removes a line, in
+    Python. Without soft wrap each line is one row (row == line index), so the height is a length
+    and the renumbered tables are slices of identity tables kept for the purpose.
+    """
+
+    @property
+    def height(self) -> int:
+        return len(self._offset_to_line_info)
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        if width:
+            super().wrap(width, tab_width)
+            return
+        self._width = 0
+        if tab_width:
+            self._tab_width = tab_width
+        lines = self.document.lines
+        self._wrap_offsets = [[] for _ in lines]
+        if any("\t" in line for line in lines):
+            self._tab_width_cache = [_tab_widths(line, self._tab_width) for line in lines]
+        else:
+            self._tab_width_cache = [[0] if line else [] for line in lines]
+        self._offset_to_line_info, self._line_index_to_offsets = _identity(len(lines))
+
+    def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
+        if self._width:
+            super().wrap_range(start, old_end, new_end)
+            return
+        line_count = self.document.line_count
+        old_count = len(self._wrap_offsets)
+        top = max(0, min(start[0], old_count - 1, line_count - 1))
+        old_bottom = max(top, min(old_end[0], old_count - 1))
+        new_bottom = max(top, min(new_end[0], line_count - 1))
+        lines = self.document.lines[top : new_bottom + 1]
+        tab_width = self._tab_width
+        self._tab_width_cache[top : old_bottom + 1] = [
+            _tab_widths(line, tab_width) for line in lines
+        ]
+        self._wrap_offsets[top : old_bottom + 1] = [[] for _ in lines]
+        if len(self._wrap_offsets) != line_count:  # an edit we misjudged: index it all again
+            self.wrap(0)
+        elif new_bottom - old_bottom or len(self._offset_to_line_info) != line_count:
+            self._offset_to_line_info, self._line_index_to_offsets = _identity(line_count)
+
+    def location_to_offset(self, location: Location) -> Offset:
+        """As WrappedDocument's, without splitting the line into sections or re-tabbing it."""
+        if self._width:
+            return super().location_to_offset(location)
+        row, column = location
+        row = max(0, min(row, self.document.line_count - 1))
+        return Offset(cells(self.document[row][:column], self._tab_width), row)
+
+
+_IDENTITY: tuple[list[tuple[int, int]], list[list[int]]] = ([], [])
+
+
+def _identity(count: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """WrappedDocument's tables for ``count`` unwrapped lines: row i is (line i, section 0), and
+    line i is at row [i]. Sliced from shared tables (their items are never mutated in place)."""
+    global _IDENTITY
+    if len(_IDENTITY[0]) < count:
+        size = max(2 * count, 4096)
+        _IDENTITY = (list(zip(range(size), repeat(0))), [[i] for i in range(size)])
+    return _IDENTITY[0][:count], _IDENTITY[1][:count]
+
+
+def _tab_widths(line: str, tab_width: int) -> list[int]:
+    """What WrappedDocument keeps per line: the widths of its tabs (skipping the regex if none)."""
+    if "\t" in line:
+        return [width for _, width in get_tab_widths(line, tab_width)]
+    return [0] if line else []
+
+
+class JsonTextArea(TextArea):
+    """A TextArea whose per-keystroke work depends on the visible lines, not the document."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "detail-editor--error-line",
+        "detail-editor--error-cell",
+    }
+    DEFAULT_CSS = """
+    JsonTextArea > .detail-editor--error-line { text-style: underline; }
+    JsonTextArea > .detail-editor--error-cell { background: $error; color: $text; }
+    """
+
+    def __init__(self, text: str, *, id: str | None = None) -> None:
+        self.error_location: tuple[int, int | None] | None = None
+        """The 0-based (row, column) of the marked error, if any."""
+        self.revision = 0
+        """Bumped by every change of the document (so the owner can cache its text)."""
+        self._doc_width = 0
+        # language=None: a plain Document, so no tree-sitter parse or query ever runs. The text
+        # is loaded afterwards, so that it is split and indexed once rather than three times.
+        super().__init__(
+            "",
+            language=None,
+            soft_wrap=False,
+            show_line_numbers=True,
+            tab_behavior="focus",
+            id=id,
+        )
+        self._set_document(text, None)
+
+    # -- whole-document work replaced by incremental work -----------------------------------
+
+    def _build_highlight_map(self) -> None:
+        """Highlights are computed per rendered line in ``_render_line``; drop cached lines."""
+        self._line_cache.clear()
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        """TextArea's, for plain text only, with the no-wrap view of the document."""
+        self._highlight_query = None
+        self.document = Document(text)
+        self.wrapped_document = _UnwrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self._doc_width = _measure(self.document.lines, self.indent_width)
+        self.revision += 1
+        self.move_cursor((0, 0))
+        if self.soft_wrap:
+            self._rewrap_and_refresh_virtual_size()
+        else:  # the new _UnwrappedDocument is already "wrapped" at width 0
+            self._line_cache.clear()
+            self._refresh_size()
+
+    def remeasure(self) -> None:
+        """Measure the width of the whole document again (on load, or after a reformat)."""
+        self._doc_width = _measure(self.document.lines, self.indent_width)
+        self._refresh_size()
+
+    def _refresh_size(self) -> None:
+        """Like TextArea's, from the incrementally kept width rather than measuring every line."""
+        if self.soft_wrap:
+            super()._refresh_size()
+            return
+        width = self._doc_width
+        # +1 width to make space for the cursor resting at the end of the line.
+        self.virtual_size = Size(width + self.gutter_width + 1, self.document.line_count)
+        self._refresh_scrollbars()
+
+    def _grow_width(self, top: int, bottom: int) -> None:
+        lines = self.document.lines
+        bottom = min(bottom, len(lines) - 1)
+        if top > bottom:
+            return
+        width = max(self._doc_width, _measure(lines[top : bottom + 1], self.indent_width))
+        if width != self._doc_width:
+            self._doc_width = width
+            self._refresh_size()
+
+    def edit(self, edit: Edit) -> EditResult:
+        result = super().edit(edit)
+        self.revision += 1
+        self._grow_width(edit.top[0], result.end_location[0])
+        return result
+
+    def _undo_batch(self, edits: Sequence[Edit]) -> None:
+        super()._undo_batch(edits)
+        self.revision += 1
+        self._grow_for(edits)
+
+    def _redo_batch(self, edits: Sequence[Edit]) -> None:
+        super()._redo_batch(edits)
+        self.revision += 1
+        self._grow_for(edits)
+
+    def _grow_for(self, edits: Sequence[Edit]) -> None:
+        for edit in edits:
+            end = edit._edit_result.end_location if edit._edit_result else edit.bottom
+            self._grow_width(min(edit.top[0], end[0]), max(edit.bottom[0], end[0]))
+
+    def find_matching_bracket(self, bracket: str, search_from: Location) -> Location | None:
+        """TextArea's bracket matching, but giving up after ``_BRACKET_SCAN_CHARS`` characters.
+
+        The stock version walks character by character to the partner, i.e. through the whole
+        document when the cursor rests on the outermost brace of 1 MiB.
+        """
+        if not bracket or bracket not in "{}[]()":
+            return None
+        lines = self.document.lines
+        forward = bracket in "{[("
+        depth = 0
+        budget = _BRACKET_SCAN_CHARS
+        row, column = search_from
+        while 0 <= row < len(lines) and budget > 0:
+            line = lines[row]
+            if forward:
+                start = column if column is not None else 0
+                segment = line[start : start + budget]
+                matches = list(_BRACKET_RE.finditer(segment))
+            else:
+                end = column + 1 if column is not None else len(line)
+                start = max(0, end - budget)
+                segment = line[start:end]
+                matches = list(_BRACKET_RE.finditer(segment))[::-1]
+            budget -= len(segment) + 1
+            for match in matches:
+                if (match.group() in "{[(") == forward:
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth == 0:
+                        return row, start + match.start()
+            row += 1 if forward else -1
+            column = None
+        return None
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _render_line(self, y: int) -> Strip:
+        """TextArea's line rendering, fed the highlights of just this line.
+
+        TextArea layers the cursor line, selection, highlights, then cursor, from its highlight
+        map; rather than a map of the whole document, it gets a one-line map tokenized now.
+        The error cell is painted on the finished strip so that it shows on the cursor line too.
+        """
+        scroll_x, scroll_y = self.scroll_offset
+        try:
+            line_index, _ = self.wrapped_document._offset_to_line_info[scroll_y + y]
+        except IndexError:
+            return super()._render_line(y)
+        line = self.document[line_index]
+        # Long lines get no map at all: TextArea would walk all its bytes in Python.
+        self._highlights = {line_index: self._tokenize(line)} if len(line) <= LONG_LINE else {}
+        try:
+            strip = super()._render_line(y)
+        finally:
+            self._highlights = {}
+        if strip.cell_length > self.size.width:
+            # TextArea returns the whole line (1 MiB of it, for a pasted one-liner) and leaves
+            # the cropping to the compositor: crop once here, before anything else walks it.
+            strip = strip.crop(0, self.size.width)
+        error = self.error_location
+        if (
+            error is not None
+            and error[0] == line_index
+            and error[1] is not None
+            and not (self._draw_cursor and self.cursor_location == error)  # keep the cursor
+        ):
+            x = self.gutter_width + cells(line[: error[1]], self.indent_width) - scroll_x
+            if self.gutter_width <= x < strip.cell_length:
+                style = self.get_component_rich_style("detail-editor--error-cell", partial=True)
+                cell = Strip(
+                    Segment(segment.text, (segment.style or Style()) + style)
+                    for segment in strip.crop(x, x + 1)
+                )
+                strip = Strip.join([strip.crop(0, x), cell, strip.crop(x + 1, strip.cell_length)])
+        return strip
+
+    @staticmethod
+    def _tokenize(line: str) -> list[tuple[int, int | None, str]]:
+        """TextArea highlights (start byte, end byte, theme style name) for one line of JSON."""
+        names = _THEME_NAMES
+        return [
+            (match.start(), match.end(), names[match.lastgroup or ""])
+            for match in _TOKEN_RE.finditer(line.encode())
+        ]
+
+    def get_line(self, line_index: int) -> Text:
+        """The line as rich Text, underlined if it holds the marked error."""
+        text = super().get_line(line_index)
+        plain = text.plain
+        if len(plain) > LONG_LINE and not _single_cells(plain) and self._theme is not None:
+            # rich splits a segment at a cell position by stepping one character at a time and
+            # re-measuring the prefix: quadratic in the segment's length unless every character
+            # is one cell wide (44 s for a 1 MiB line of CJK). Invisible spans (the base style,
+            # which the line gets anyway) keep every segment of a long line short.
+            base = self._theme.base_style
+            for start in range(0, len(plain), _SEGMENT_CHARS):
+                text.stylize(base, start, start + _SEGMENT_CHARS)
+        error = self.error_location
+        if error is not None and error[0] == line_index:
+            text.stylize(self.get_component_rich_style("detail-editor--error-line", partial=True))
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        """TextArea.render_line without its placeholder test, which joins the whole document."""
+        if self.placeholder and self.document.line_count == 1 and not self.document[0]:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        selection = self.selection
+        _, cursor_y = self._cursor_offset
+        cache_key = (
+            self.size,
+            scroll_x,
+            absolute_y,
+            (
+                selection
+                if selection.contains_line(absolute_y) or self.soft_wrap
+                else selection.end[0] == absolute_y
+            ),
+            (
+                selection.end
+                if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y)
+                else None
+            ),
+            self.theme,
+            self._matching_bracket_location,
+            self.match_cursor_bracket,
+            self.soft_wrap,
+            self.show_line_numbers,
+            self.read_only,
+            self.show_cursor,
+            self.suggestion,
+        )
+        if (cached_line := self._line_cache.get(cache_key)) is not None:
+            return cached_line
+        line = self._render_line(y)
+        self._line_cache[cache_key] = line
+        return line
+
+    def set_error(self, location: tuple[int, int | None] | None) -> None:
+        if location != self.error_location:
+            self.error_location = location
+            self._line_cache.clear()
+            self.refresh()
+
+
+def _measure(lines: Sequence[str], tab_width: int) -> int:
+    """The widest of ``lines`` in cells."""
+    widest = 0
+    for line in lines:
+        if 2 * len(line) > widest:  # a character is at most 2 cells wide
+            widest = max(widest, cells(line, tab_width))
+    return widest
+
+
+def cells(text: str, tab_width: int = 4) -> int:
+    """The width of ``text`` in terminal cells (``cell_len``, after expanding tabs)."""
+    if "\t" in text:
+        text = expand_tabs_inline(text, tab_width)
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
+class DetailEditor(Widget):
+    """JSON editing of a PutEvents Detail, with debounced change events and live validation."""
+
+    DEFAULT_CSS = """
+    DetailEditor { height: 1fr; min-height: 5; }
+    DetailEditor > JsonTextArea { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "format_json", "Format", id="detail.format"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """The text changed; posted ~150 ms after the last edit of a burst, not per keystroke."""
+
+        editor: DetailEditor
+        text: str
+
+        @property
+        def control(self) -> DetailEditor:
+            return self.editor
+
+    @dataclass
+    class Validated(Message):
+        """Live validation finished (off the keystroke path); ``problem`` None means valid."""
+
+        editor: DetailEditor
+        problem: str | None
+        line: int | None
+        column: int | None
+
+        @property
+        def control(self) -> DetailEditor:
+            return self.editor
+
+    @dataclass
+    class _Checked(Message):
+        """A thread worker's validation result, back on the UI thread."""
+
+        generation: int
+        text: str
+        result: DetailCheck
+        pretty: str | None
+        """The text pretty-printed, when it is valid and has a line longer than LONG_LINE."""
+
+    def __init__(
+        self, text: str = "{}", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._area = JsonTextArea(pretty_json(text) or text)
+        self._generation = 0
+        self._last_edit = 0.0
+        self._pending = False
+        self._announce = False
+        self._debounce = DEBOUNCE_SECONDS
+        self._cached_text: tuple[int, str] | None = None
+        self.validator = check_detail
+        """The validation function (replaceable, e.g. by benchmarks)."""
+        self.validations = 0
+        """How many validations have run (for tests and benchmarks)."""
+
+    def compose(self) -> ComposeResult:
+        yield self._area
+
+    def on_mount(self) -> None:
+        self._schedule(announce=False)  # validate the initial text; it hasn't changed
+
+    # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def text_area(self) -> JsonTextArea:
+        """The inner TextArea (cursor, selection, undo); edit through it as usual."""
+        return self._area
+
+    @property
+    def debounce(self) -> float:
+        """Seconds of quiet after an edit before Changed and validation (``DEBOUNCE_SECONDS``)."""
+        return self._debounce
+
+    @debounce.setter
+    def debounce(self, seconds: float) -> None:
+        self._debounce = seconds
+
+    @property
+    def text(self) -> str:
+        """The current JSON text (cached between edits: joining 1 MiB of lines isn't free)."""
+        revision = self._area.revision
+        if self._cached_text is None or self._cached_text[0] != revision:
+            self._cached_text = (revision, self._area.text)
+        return self._cached_text[1]
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self.load_text(text)
+
+    def load_text(self, text: str) -> None:
+        """Replace the document, pretty-printed if it is valid JSON, as-is otherwise."""
+        self._area.load_text(pretty_json(text) or text)
+
+    def format_json(self) -> bool:
+        """Pretty-print in place (undoable); False, and no change, if the text isn't valid JSON."""
+        current = self.text
+        pretty = pretty_json(current)
+        if pretty is None:
+            return False
+        if pretty != current:
+            self._replace_all(pretty)
+        return True
+
+    def _replace_all(self, text: str) -> None:
+        """Replace the whole document as one undoable edit, keeping the cursor's row."""
+        area = self._area
+        row = area.cursor_location[0]
+        area.replace(text, (0, 0), area.document.end)
+        area.remeasure()
+        area.move_cursor((min(row, area.document.line_count - 1), 0))
+
+    def mark_error(self, line: int | None, column: int | None) -> None:
+        """Mark the error at 1-based ``line``/``column`` (the cell and its line); None clears."""
+        if line is None:
+            self._area.set_error(None)
+        else:
+            self._area.set_error((line - 1, None if column is None else column - 1))
+
+    def action_format_json(self) -> None:
+        if not self.format_json():
+            self.notify("Detail is not valid JSON; fix it before formatting", severity="warning")
+
+    def focus(self, scroll_visible: bool = True) -> DetailEditor:
+        """Focus the text area (the editor itself is only a frame)."""
+        self._area.focus(scroll_visible)
+        return self
+
+    # -- debounced change and validation --------------------------------------------------------
+
+    @on(TextArea.Changed)
+    def _area_changed(self, event: TextArea.Changed) -> None:
+        """Per-edit notification from the text area: O(1), only (re)arms the debounce."""
+        event.stop()
+        self._schedule()
+
+    def _schedule(self, announce: bool = True) -> None:
+        """Note an edit; one timer per burst (re-armed in ``_settle``, not per keystroke)."""
+        self._last_edit = time.monotonic()
+        self._announce = self._announce or announce
+        if not self._pending:
+            self._pending = True
+            self.set_timer(self._debounce, self._settle)
+
+    def _settle(self) -> None:
+        """Runs when the timer fires; re-arms until typing has paused for the debounce time."""
+        quiet = time.monotonic() - self._last_edit
+        if quiet < self._debounce:
+            self.set_timer(self._debounce - quiet, self._settle)
+            return
+        self._pending = False
+        self._generation += 1
+        text = self.text
+        if self._announce:
+            self._announce = False
+            self.post_message(self.Changed(self, text))
+        generation = self._generation
+        self.run_worker(
+            lambda: self._validate(generation, text),
+            thread=True,
+            exclusive=True,
+            group="detail-validate",
+            name="detail-validate",
+        )
+
+    def _validate(self, generation: int, text: str) -> None:
+        """In a thread worker: parse and check the text; stale results are dropped later."""
+        try:
+            result = self.validator(text)
+        except Exception as exc:  # never let a checker bug take the app down
+            result = DetailCheck(None, f"could not be checked: {exc}")
+        pretty = None
+        if result.problem is None and max(map(len, text.split("\n"))) > LONG_LINE:
+            # A pasted one-liner: pretty-print it here rather than on the UI thread.
+            pretty = pretty_json(text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Checked(generation, text, result, pretty))
+
+    @on(_Checked)
+    def _checked(self, event: _Checked) -> None:
+        event.stop()
+        if event.generation != self._generation or self._pending:
+            return  # the text has changed since: a newer validation is on its way
+        self.validations += 1
+        result = event.result
+        self.mark_error(result.line, result.column)
+        self.post_message(self.Validated(self, result.problem, result.line, result.column))
+        if event.pretty is not None and event.pretty != event.text:
+            self._replace_all(event.pretty)
