@@ -1,0 +1,44 @@
+"""The command palette's composer commands (Ctrl+P): send, save, switch bus, format, edit..."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+#: (title, help, app action) — the actions the palette offers, in the order it lists them.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Send", "Send the batch with PutEvents (F5)", "send"),
+    ("Retry failed entries", "Resend only the entries that failed (F8)", "retry_failed"),
+    ("Save preset", "Save the batch to its preset file (Ctrl+S)", "save_preset"),
+    ("Save preset as…", "Save the batch as a new preset (F9)", "save_preset_as"),
+    ("Delete preset", "Delete the selected or open preset, after confirming", "delete_preset"),
+    ("Switch bus", "Choose the event bus to send to (F2)", "switch_bus"),
+    ("Format JSON", "Pretty-print the Detail (F3)", "format_json"),
+    ("Open Detail in $EDITOR", "Edit the Detail in your editor (F4)", "open_in_editor"),
+    ("Add entry", "Add an entry to the batch (Ctrl+N)", "add_entry"),
+    ("Duplicate entry", "Duplicate the selected entry", "duplicate_entry"),
+    ("Remove entry", "Remove the selected entry from the batch", "remove_entry"),
+    ("Copy EventId", "Copy the EventId of the selected result", "copy_event_id"),
+    ("Help", "Help for the focused panel (F1)", "help"),
+)
+
+
+class ComposerCommands(Provider):
+    """Offers the composer's actions by name."""
+
+    def _callback(self, action: str) -> Callable[[], Any]:
+        return partial(self.app.run_action, action)
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in COMMANDS:
+            yield DiscoveryHit(title, self._callback(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in COMMANDS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._callback(action), help=help_text)

@@ -1,0 +1,1 @@
+"""Modal screens: confirm, save as, help, bus picker."""

@@ -1,0 +1,80 @@
+"""Save as: a preset name and a file path inside the presets folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+def slug(name: str) -> str:
+    """A file name for a preset name: ``Order placed!`` -> ``order-placed``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "preset"
+
+
+class SaveAsScreen(ModalScreen[tuple[str, Path] | None]):
+    """Dismisses with (name, path) or None; the path is relative to the presets folder."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_as.cancel")]
+
+    def __init__(self, folder: Path, name: str, relative: str = "") -> None:
+        super().__init__(classes="modal")
+        self.folder = Path(folder)
+        self.initial_name = name
+        self.initial_relative = relative or (f"{slug(name)}.yaml" if name else "")
+        self._path_edited = bool(relative)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Save preset as", classes="dialog-title")
+            yield Label("Name")
+            yield Input(self.initial_name, placeholder="Order placed", id="save-name")
+            yield Label(f"File (in {self.folder}/; subfolders allowed)")
+            yield Input(self.initial_relative, placeholder="orders/placed.yaml", id="save-path")
+            yield Static("", id="save-message", classes="field-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Changed, "#save-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        if not self._path_edited:
+            self.query_one("#save-path", Input).value = f"{slug(event.value)}.yaml"
+
+    @on(Input.Changed, "#save-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        if event.value != f"{slug(self.query_one('#save-name', Input).value)}.yaml":
+            self._path_edited = True
+
+    def _problem(self, name: str, relative: str) -> str | None:
+        if not name.strip():
+            return "A preset needs a name."
+        if not relative.strip():
+            return "A preset needs a file name."
+        path = Path(relative)
+        if path.is_absolute() or ".." in path.parts:
+            return "The file must be inside the presets folder."
+        if path.suffix not in (".yaml", ".yml"):
+            return "The file name must end in .yaml or .yml."
+        return None
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        name = self.query_one("#save-name", Input).value.strip()
+        relative = self.query_one("#save-path", Input).value.strip()
+        problem = self._problem(name, relative)
+        if problem:
+            self.query_one("#save-message", Static).update(problem)
+            return
+        self.dismiss((name, self.folder / relative))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

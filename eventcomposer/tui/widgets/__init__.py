@@ -1,0 +1,1 @@
+"""The composer's widgets, one per module."""

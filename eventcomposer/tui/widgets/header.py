@@ -1,0 +1,59 @@
+"""The header: where events go (profile, region, endpoint, bus) and which preset is open."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from eventcomposer.aws.settings import AwsSettings
+
+
+class ComposerHeader(Widget):
+    """One line: profile, region, endpoint (a LOCAL badge when local), bus, and the preset."""
+
+    HELP = """\
+## Header
+Where the events go: **profile @ region → endpoint** (a *LOCAL* badge when
+they go to this machine), the selected **bus** (⚠ when it does not exist), and the open
+**preset** (● when it has unsaved changes). Switch the bus with **F2**.
+"""
+
+    settings: reactive[AwsSettings] = reactive(AwsSettings, layout=False)
+    bus: reactive[str] = reactive("default")
+    bus_warning: reactive[str] = reactive("")
+    preset: reactive[str] = reactive("")
+    dirty: reactive[bool] = reactive(False)
+    starting: reactive[str] = reactive("")
+
+    def __init__(self, settings: AwsSettings, *, starting: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(ComposerHeader.settings, settings)
+        self.set_reactive(ComposerHeader.starting, starting)
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" eventcomposer ", style="bold reverse")
+        settings = self.settings
+        if self.starting:
+            text.append("  ")
+            text.append(f" {self.starting} ", style="bold black on yellow")
+        else:
+            text.append("  ")
+            text.append(settings.profile_label, style="bold")
+            text.append(" @ ", style="dim")
+            text.append(settings.region_label, style="bold")
+            text.append(" → ", style="dim")
+            text.append(settings.endpoint_label, style="bold")
+            if settings.is_local_endpoint():
+                text.append(" ")
+                text.append(" LOCAL ", style="bold black on green")
+        text.append("  bus ", style="dim")
+        text.append(self.bus, style="bold cyan")
+        if self.bus_warning:
+            text.append(" ⚠ does not exist", style="bold red")
+        text.append("  preset ", style="dim")
+        text.append(self.preset or "(unsaved)", style="bold")
+        if self.dirty:
+            text.append(" ●", style="bold yellow")
+        return text

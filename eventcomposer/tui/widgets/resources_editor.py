@@ -1,0 +1,102 @@
+"""The Resources editor: a list of ARNs (any strings, AWS does not check) to add and remove."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from eventcomposer.tui.messages import ResourcesChanged
+from eventcomposer.tui.widgets.action_link import ActionLink
+
+
+class ResourcesEditor(Vertical):
+    """One input per resource, a remove button on each, and an add button."""
+
+    HELP = """\
+## Resources
+ARNs of the resources the event is about (AWS counts their bytes but does not check they are
+ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work too.
+"""
+
+    BINDINGS = [
+        Binding("ctrl+r", "add_resource", "Add resource", id="resources.add"),
+        Binding("ctrl+l", "remove_resource", "Remove resource", id="resources.remove"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.resources: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="resources-head"):
+            yield Static("Resources", classes="field-label")
+            yield ActionLink("+ add", id="resource-add")
+            yield Static("", classes="field-message")
+        yield Vertical(id="resource-rows")
+
+    async def load(self, resources: list[str]) -> None:
+        """Show ``resources`` (without posting ResourcesChanged)."""
+        self.resources = list(resources)
+        await self._rebuild()
+
+    async def _rebuild(self, focus: int | None = None) -> None:
+        rows = self.query_one("#resource-rows", Vertical)
+        await rows.remove_children()
+        new_rows = []
+        for index, value in enumerate(self.resources):
+            row = Horizontal(
+                Static(f"  [{index + 1}]", classes="field-label"),
+                Input(
+                    value,
+                    placeholder="arn:aws:…",
+                    compact=True,
+                    name=str(index),
+                    classes="resource-input",
+                ),
+                ActionLink(" ✕ ", name=str(index), classes="resource-remove"),
+                classes="resource-row",
+            )
+            new_rows.append(row)
+        if new_rows:
+            await rows.mount_all(new_rows)
+        if focus is not None and self.resources:
+            inputs = list(self.query(".resource-input").results(Input))
+            inputs[min(focus, len(inputs) - 1)].focus()
+
+    def set_message(self, message: str | None) -> None:
+        self.query_one(".resources-head .field-message", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+    @on(Input.Changed, ".resource-input")
+    def _edited(self, event: Input.Changed) -> None:
+        event.stop()
+        index = int(event.input.name or 0)
+        if index < len(self.resources) and self.resources[index] != event.value:
+            self.resources[index] = event.value
+            self.post_message(ResourcesChanged(list(self.resources)))
+
+    @on(ActionLink.Pressed, "#resource-add")
+    async def action_add_resource(self) -> None:
+        self.resources.append("")
+        self.post_message(ResourcesChanged(list(self.resources)))
+        await self._rebuild(focus=len(self.resources) - 1)
+
+    @on(ActionLink.Pressed, ".resource-remove")
+    async def _remove_pressed(self, event: ActionLink.Pressed) -> None:
+        await self._remove(int(event.link.name or 0))
+
+    async def action_remove_resource(self) -> None:
+        focused = self.app.focused
+        if isinstance(focused, Input) and focused.has_class("resource-input"):
+            await self._remove(int(focused.name or 0))
+        elif self.resources:
+            await self._remove(len(self.resources) - 1)
+
+    async def _remove(self, index: int) -> None:
+        if 0 <= index < len(self.resources):
+            del self.resources[index]
+            self.post_message(ResourcesChanged(list(self.resources)))
+            await self._rebuild(focus=index if self.resources else None)

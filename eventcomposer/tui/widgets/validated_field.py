@@ -1,0 +1,47 @@
+"""A labelled one-line input with its validation message beside it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+
+class ValidatedField(Horizontal):
+    """``Label  [input]  message``; the message is red when the value is not valid."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        placeholder: str = "",
+        field_name: str,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="field")
+        self.label = label
+        self.placeholder = placeholder
+        self.field_name = field_name
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.label, classes="field-label")
+        yield Input(placeholder=self.placeholder, compact=True, id=f"{self.id}-input")
+        yield Static("", classes="field-message")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @property
+    def message(self) -> str:
+        return str(self.query_one(".field-message", Static).content)
+
+    def set_message(self, message: str | None) -> None:
+        """Show ``message`` (a problem) beside the input, or clear it."""
+        static = self.query_one(".field-message", Static)
+        static.update(message or "")
+        self.set_class(bool(message), "-invalid")
