@@ -62,6 +62,12 @@ class EntryOutcome:
     def ok(self) -> bool:
         return self.event_id is not None and self.error_code is None
 
+    @property
+    def retry_safe(self) -> bool:
+        """Failed, and known not to be accepted: resending can't make a duplicate. An unknown
+        outcome (a timeout, a broken connection) may have been accepted."""
+        return not self.ok and self.error_code != UNKNOWN_OUTCOME
+
     def to_response(self) -> dict[str, str]:
         """This entry's result in the PutEvents response shape."""
         if self.ok:

@@ -8,8 +8,9 @@ from dataclasses import asdict
 
 from rich.table import Table
 
+from eventcomposer.aws.send import UNKNOWN_OUTCOME
 from eventcomposer.cli import exit_codes
-from eventcomposer.cli.context import error, limits_from, out
+from eventcomposer.cli.context import error, limits_from, out, warn
 from eventcomposer.cli.inputs import Batch
 from eventcomposer.core.entries import Entry, EntryFormatError
 from eventcomposer.core.history import History, HistoryError, HistoryRecord
@@ -72,7 +73,13 @@ def _resend(args: argparse.Namespace, record: HistoryRecord) -> int:
 
     pairs = list(zip(record.entries, record.results, strict=False))
     if args.failed_only:
-        pairs = [(e, r) for e, r in pairs if "ErrorCode" in r]
+        unknown = sum(1 for _, r in pairs if r.get("ErrorCode") == UNKNOWN_OUTCOME)
+        if unknown:
+            warn(
+                f"{unknown} entries of {record.id} have an unknown outcome (they may have been "
+                "accepted) and are not resent; resend the whole send to include them"
+            )
+        pairs = [(e, r) for e, r in pairs if r.get("ErrorCode") not in (None, UNKNOWN_OUTCOME)]
         if not pairs:
             out.print(f"Nothing to resend: every entry of {record.id} was accepted.")
             return exit_codes.OK

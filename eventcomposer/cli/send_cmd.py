@@ -15,6 +15,7 @@ from eventcomposer.cli.render import print_dry_run, print_problems, print_report
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.validation import Limits, validate_entries
+from eventcomposer.recording import record_send
 
 #: Sending more events than this to an endpoint that is not local asks first (--yes skips).
 CONFIRM_ABOVE = 100
@@ -101,7 +102,9 @@ def _send(
     )
     with _progress(len(batch.entries)) as on_progress:
         report = sender.send(batch.entries, on_progress=on_progress)
-    _record(report, settings, batch, origin, events.meta.region_name)
+    warning = record_send(report, settings, origin, events.meta.region_name, batch.labels)
+    if warning:
+        warn(warning)
     print_report(report, as_json=args.output == "json")
     if len(batch.entries) > 10 or report.stopped:
         print_summary(report)
@@ -112,26 +115,6 @@ def _send(
         if report.problem.is_connectivity and not any(o.ok for o in report.outcomes):
             return exit_codes.UNREACHABLE
     return exit_codes.FAILED if report.failed_count else exit_codes.OK
-
-
-def _record(report, settings: AwsSettings, batch: Batch, origin: str, region: str) -> None:  # type: ignore[no-untyped-def]
-    """Keep the send in the history; a history that can't be written only warns."""
-    from eventcomposer.core.history import History, HistoryError, new_record
-    from eventcomposer.paths import history_file
-
-    record = new_record(
-        origin=origin,
-        endpoint=settings.endpoint_label,
-        region=region or settings.region_label,
-        profile=settings.profile_label,
-        entries=[o.entry.to_api() for o in report.outcomes],
-        results=[o.to_response() for o in report.outcomes],
-        labels=batch.labels,
-    )
-    try:
-        History(history_file()).append(record)
-    except HistoryError as exc:
-        warn(str(exc))
 
 
 def _confirmed(args: argparse.Namespace, settings: AwsSettings, count: int) -> bool:
