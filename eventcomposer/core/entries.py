@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 #: PutEvents entry keys, in the order the API documents them.
@@ -110,6 +111,23 @@ class Entry:
                     values["detail_as_mapping"] = False
         values["key_order"] = tuple(data)
         return cls(**values)
+
+
+@lru_cache(maxsize=64)
+def compact_detail(text: str) -> str:
+    """Detail text without insignificant whitespace (what the TUI sends and counts): the
+    editor pretty-prints for reading, but AWS counts every byte of Detail. Text that is not
+    valid JSON is returned as it is (validation reports it)."""
+    try:
+        return dump_detail(json.loads(text))
+    except (ValueError, RecursionError):
+        return text
+
+
+def as_sent(entry: Entry) -> Entry:
+    """The entry with its Detail compacted, as it goes over the wire."""
+    compact = compact_detail(entry.detail)
+    return entry if compact == entry.detail else entry.copy(detail=compact)
 
 
 def dump_detail(value: Any) -> str:

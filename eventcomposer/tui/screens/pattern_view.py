@@ -61,37 +61,6 @@ def explanation_text(verdict: RuleVerdict | None) -> Text:
 class PatternViewScreen(ModalScreen[None]):
     """Shows one rule's pattern and, for the entry being edited, why each field (mis)matches."""
 
-    DEFAULT_CSS = """
-    PatternViewScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    PatternViewScreen #pattern-dialog {
-        width: 90;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    PatternViewScreen #pattern-scroll {
-        height: auto;
-        max-height: 1fr;
-    }
-    PatternViewScreen #pattern-title {
-        text-style: bold;
-    }
-    PatternViewScreen #pattern-json {
-        margin: 1 0;
-        padding: 0 1;
-        background: $boost;
-    }
-    PatternViewScreen #pattern-hint {
-        color: $text-muted;
-    }
-    """
-
     BINDINGS = [Binding("escape,q,p,enter", "close", "Close", id="pattern_view.close")]
 
     def __init__(self, rule: RuleInfo, verdict: RuleVerdict | None) -> None:

@@ -217,31 +217,6 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
 **R** reloads the rules from the bus.
 """
 
-    DEFAULT_CSS = """
-    RulesPanel {
-        height: 1fr;
-        min-width: 30;
-    }
-    RulesPanel #rules-title {
-        text-style: bold;
-        padding: 0 1;
-    }
-    RulesPanel #rules-status {
-        color: $text-muted;
-        padding: 0 1;
-    }
-    RulesPanel #rules-status.-error {
-        color: $error;
-    }
-    RulesPanel #rules-list {
-        height: 1fr;
-        border: none;
-    }
-    RulesPanel #rules-list > .option-list--option {
-        padding: 0 1;
-    }
-    """
-
     BINDINGS = [
         Binding("p", "show_pattern", "Pattern", id="rules.pattern"),
         Binding("r", "reload_rules", "Reload rules", id="rules.reload"),
