@@ -8,24 +8,16 @@ from pathlib import Path
 
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import error, limits_from, out
-from eventcomposer.cli.inputs import InputError, gather
 from eventcomposer.core.cli_formats import InputFormatError, parse_any, read_argument
 from eventcomposer.core.export import aws_cli_commands, boto3_snippet
 from eventcomposer.core.presets import Preset, PresetError, save_preset
-from eventcomposer.core.validation import validate_entries
 
 
 def run_export(args: argparse.Namespace) -> int:
-    try:
-        batch = gather(args)
-    except InputError as exc:
-        error(str(exc))
-        return exit_codes.BAD_INPUT
-    problems = validate_entries(batch.entries, limits_from(args))
-    if problems:
-        from eventcomposer.cli.render import print_problems
+    from eventcomposer.cli.send_cmd import gather_valid
 
-        print_problems(problems, batch.origins)
+    batch = gather_valid(args, limits_from(args))
+    if batch is None:
         return exit_codes.BAD_INPUT
     if args.format == "boto3":
         text = boto3_snippet(batch.entries, args.region, args.endpoint_url)

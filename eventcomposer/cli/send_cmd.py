@@ -21,16 +21,25 @@ from eventcomposer.recording import record_send
 CONFIRM_ABOVE = 100
 
 
-def run_validate(args: argparse.Namespace) -> int:
-    limits = limits_from(args)
+def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
+    """The entries the arguments name, resolved and valid; None (with every problem printed)
+    when anything is wrong: nothing is ever sent half-validated."""
     try:
         batch = gather(args)
     except InputError as exc:
         error(str(exc))
-        return exit_codes.BAD_INPUT
+        return None
     problems = validate_entries(batch.entries, limits)
     if problems:
         print_problems(problems, batch.origins)
+        return None
+    return batch
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    limits = limits_from(args)
+    batch = gather_valid(args, limits)
+    if batch is None:
         return exit_codes.BAD_INPUT
     total = sum(entry_size(e) for e in batch.entries)
     out.print(
@@ -48,14 +57,8 @@ def run_send(args: argparse.Namespace) -> int:
     if args.rate < 0 or args.concurrency < 1:
         error("--rate must be 0 (unlimited) or more, and --concurrency 1 or more")
         return exit_codes.BAD_INPUT
-    try:
-        batch = gather(args)
-    except InputError as exc:
-        error(str(exc))
-        return exit_codes.BAD_INPUT
-    problems = validate_entries(batch.entries, limits)
-    if problems:
-        print_problems(problems, batch.origins)
+    batch = gather_valid(args, limits)
+    if batch is None:
         return exit_codes.BAD_INPUT
     if args.dry_run:
         print_dry_run(batch.entries, plan_calls(batch.entries, limits), limits)

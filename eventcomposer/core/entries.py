@@ -83,7 +83,7 @@ class Entry:
         Raises EntryFormatError naming ``where`` and the key for unknown keys or wrong types.
         """
         if not isinstance(data, Mapping):
-            raise EntryFormatError(f"{where}: must be an object, not {_type_name(data)}")
+            raise EntryFormatError(f"{where}: must be an object, not {json_type_name(data)}")
         unknown = [k for k in data if k not in _ATTRS]
         if unknown:
             raise EntryFormatError(
@@ -104,7 +104,9 @@ class Entry:
             elif value is None and key not in ("Source", "DetailType", "Detail"):
                 continue
             elif not isinstance(value, str):
-                raise EntryFormatError(f"{where}, {key}: must be a string, not {_type_name(value)}")
+                raise EntryFormatError(
+                    f"{where}, {key}: must be a string, not {json_type_name(value)}"
+                )
             else:
                 values[attr] = value
                 if key == "Detail":
@@ -135,15 +137,18 @@ def dump_detail(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _type_name(value: Any) -> str:
+def json_type_name(value: Any) -> str:
+    """A JSON value's type in words, for messages: ``a number``, ``an array``, ``null``..."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
-    if isinstance(value, list):
-        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
     if isinstance(value, Mapping):
         return "an object"
     return type(value).__name__

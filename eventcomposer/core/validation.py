@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventcomposer.core.entries import Entry
+from eventcomposer.core.entries import Entry, json_type_name
 from eventcomposer.core.sizes import DEFAULT_REQUEST_LIMIT, entry_size, format_bytes, request_size
 
 MAX_ENTRIES_PER_CALL = 10
@@ -94,7 +94,7 @@ def check_detail(text: str) -> DetailCheck:
     except RecursionError:
         return DetailCheck(None, _depth_message(nesting_depth(text)))
     if not isinstance(value, dict):
-        return DetailCheck(None, f"must be a JSON object, not {_json_kind(value)}")
+        return DetailCheck(None, f"must be a JSON object, not {json_type_name(value)}")
     if out_of_range:
         return DetailCheck(
             None,
@@ -272,18 +272,6 @@ def check_bus_name(name: str) -> str | None:
 
 def _depth_message(depth: int) -> str:
     return f"is nested {depth} levels deep; the limit is {MAX_DETAIL_DEPTH}"
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return "an array"
 
 
 def _shorten(text: str, limit: int = 60) -> str:
