@@ -293,3 +293,36 @@ def test_a_read_only_folder_keeps_the_old_file(
     finally:
         tmp_path.chmod(0o755)
     assert path.read_bytes() == before
+
+
+CANONICAL = """\
+version: 1
+name: Refund issued
+description: A refund with a reason
+bus: orders
+entries:
+- Source: com.example.payments
+  DetailType: Refund Issued
+  Resources:
+  - arn:aws:dynamodb:eu-west-1:111122223333:table/refunds
+  Detail:
+    refundId: r-1
+    amount: 30.5
+    reason: damaged
+    tags:
+    - priority
+    nested:
+      ok: true
+      none: null
+  Time: '2026-01-31T12:00:00Z'
+- DetailType: Refund Issued
+  Source: com.example.payments
+  Detail: '{"refundId": "r-2",  "amount": 15}'
+  TraceHeader: Root=1-5759e988-bd862e3fe1be46a994272793
+"""
+
+
+def test_a_preset_without_variables_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    path = write(tmp_path, CANONICAL)
+    save_preset(load_preset(path), path)
+    assert path.read_text(encoding="utf-8") == CANONICAL
