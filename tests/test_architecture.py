@@ -16,6 +16,7 @@ CORE_MODULES = [
     "eventcomposer.core.batching",
     "eventcomposer.core.cli_formats",
     "eventcomposer.core.files",
+    "eventcomposer.core.drafts",
     "eventcomposer.core.rules",
     "eventcomposer.patterns",
 ]

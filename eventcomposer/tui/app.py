@@ -8,6 +8,7 @@ Validation, sizes, templating, presets and sending all come from ``eventcomposer
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from eventcomposer.aws.settings import AwsSettings
-from eventcomposer.core.entries import Entry
+from eventcomposer.core.entries import Entry, as_sent
 from eventcomposer.core.sizes import entry_size, request_size
 from eventcomposer.core.validation import (
     DEFAULT_LIMITS,
@@ -55,14 +56,25 @@ from eventcomposer.tui.widgets.size_meter import SizeMeter
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import RetryPolicy, SendReport
+    from eventcomposer.core.cli_formats import CliInput
+    from eventcomposer.core.drafts import Draft
+    from eventcomposer.core.history import HistoryRecord
     from eventcomposer.local.server import LocalEventBridge
+    from eventcomposer.tui.screens.history import HistoryChoice
     from eventcomposer.tui.widgets.detail_editor import DetailEditor
+    from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
 #: Set to 1 to exit as soon as the first screen is shown (for bench/startup.py).
 EXIT_ON_READY_ENV = "EVENTCOMPOSER_EXIT_ON_READY"
 #: A file to write {"time": ..., "boto3": ...} to when the first screen is shown.
 READY_FILE_ENV = "EVENTCOMPOSER_READY_FILE"
 STARTING_LOCAL = "starting local EventBridge…"
+_NOT_LOADED = object()
+#: Narrower terminals hide the rules panel until Ctrl+B shows it.
+RULES_PANEL_MIN_WIDTH = 140
+#: Seconds of quiet after a change before the batch is saved as a draft.
+DRAFT_DELAY = 0.5
+DRAFT_FILE = "draft.json"
 
 
 def _limits_from_env() -> Limits:
@@ -81,7 +93,19 @@ class EventComposerApp(App[int]):
 
     HELP = """\
 ## Composer
-Compose the entries of one PutEvents call, then send them with **F5**.
+Compose the entries of one PutEvents call (up to 10), then send them with **F5**.
+
+- **F7** previews exactly what will be sent: variables such as `{{uuid}}` resolved, Detail
+  compacted, sizes against the limit. **F5** sends; **F8** resends only the entries that
+  failed and are known not to have been accepted.
+- **F2** picks the bus; **Ctrl+B** shows or hides the rules panel: which rules on the bus
+  match the entry as you type, why the others don't, and after a send on the local
+  EventBridge, what each rule's target actually received.
+- **Ctrl+S** / **F9** save the batch as a preset; **F6** opens the history of sends (reopen or
+  resend); **Ctrl+O** imports AWS CLI `--entries` / `--cli-input-json` input; the command
+  palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
+  snippet.
+- **F3** formats the Detail; **F4** edits it in `$EDITOR`.
 """
 
     # The footer shows these in this order, after the focused widget's own keys.
@@ -95,6 +119,10 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         Binding("f3", "format_json", "Format", id="composer.format_json"),
         Binding("f4", "open_in_editor", "Editor", id="composer.open_in_editor"),
         Binding("ctrl+n", "add_entry", "New", id="composer.add_entry"),
+        Binding("ctrl+b", "toggle_rules", "Rules", id="composer.toggle_rules"),
+        Binding("f6", "history", "History", id="composer.history"),
+        Binding("f7", "preview", "Preview", id="composer.preview"),
+        Binding("ctrl+o", "import_entries", "Import", id="composer.import"),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -123,9 +151,23 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         self._detail_problem: tuple[str, int | None, int | None] | None = None
         self._others_invalid: set[int] = set()
         self._editor: DetailEditor | None = None
+        self._rules_panel: RulesPanel | None = None
+        self._rules_toggled = False
+        #: The bus whose rules the panel shows (a sentinel until the first load).
+        self._rules_bus: object = _NOT_LOADED
         self._clients: dict[tuple[AwsSettings, bool], Any] = {}
         self._clients_lock = threading.Lock()
         self._composer_ready = False
+        # Drafts (see "drafts" below): on once restoring is done, off after a clean quit.
+        self._drafts_on = False
+        self._draft_path: Path | None = None
+        self._draft_lock = threading.Lock()
+        self._draft_due = 0.0
+        self._draft_timer_pending = False
+        self._draft_seq = 0
+        #: The draft on disk as this app wrote or restored it (saved_at zeroed), None if none.
+        self._draft_last: Draft | None = None
+        self._draft_error = ""
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -147,7 +189,8 @@ Compose the entries of one PutEvents call, then send them with **F5**.
                 # The Detail editor is mounted here right after the first frame (on_ready).
                 yield Vertical(id="detail-slot")
                 yield SizeMeter(id="size-meter")
-            # The rules panel (which rules on the bus match, and why not) goes here.
+            # The rules panel (which rules on the bus match, and why not) is mounted here right
+            # after the first frame, like the Detail editor.
             yield Vertical(id="side-panel")
         yield ResultsTable(id="results")
         with Horizontal(id="status-bar"):
@@ -208,16 +251,30 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         from eventcomposer.tui.widgets.detail_editor import DetailEditor
 
         self._sync_detail()  # what was typed in the first fields, before the rest is shown
+        # Unsaved work from a session that did not quit cleanly comes back before the rest of
+        # the form is shown (a read of one small file).
+        restored = False if exit_on_ready else self._restore_draft()
+        if restored:
+            await self.form.load(self.state.entry)
         await self.form.mount_rest()
         editor = DetailEditor(self.state.entry.detail, id="detail")
         await self.query_one("#detail-slot").mount(editor)
         self._editor = editor
+        from eventcomposer.tui.widgets.rules_panel import RulesPanel
+
+        panel = RulesPanel(id="rules-panel")
+        await self.query_one("#side-panel").mount(panel)
+        self._rules_panel = panel
         if not exit_on_ready:
             self.browser.reload()
         self.results.table  # noqa: B018 - creates and mounts the grid
         self.state.entries[self.state.selected] = self.state.entry.copy(detail=editor.text)
         self._sync_detail()
-        await self._refresh()
+        self._drafts_on = not exit_on_ready
+        if restored:
+            await self._show_selected()  # validates every restored entry, then refreshes
+        else:
+            await self._refresh()
         self._composer_ready = True
         if exit_on_ready:
             self.call_after_refresh(self._exit_after_complete, ready_file)
@@ -226,6 +283,8 @@ Compose the entries of one PutEvents call, then send them with **F5**.
             self.start_local_server()
         else:
             self.warm_up(self.active_settings)
+            if restored and self.state.bus:
+                self.check_bus(self.state.bus)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self, settings: AwsSettings) -> None:
@@ -285,6 +344,7 @@ Compose the entries of one PutEvents call, then send them with **F5**.
     def _local_ready(self, settings: AwsSettings) -> None:
         self.active_settings = settings
         self.warm_up(settings)
+        self._update_rules_panel()
         self.header.settings = settings
         self.header.starting = ""
         self.notify(f"Local EventBridge ready at {settings.endpoint_url}", timeout=3)
@@ -338,8 +398,9 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         self.query_one("#detail-head").set_class(bool(self._detail_problem), "-invalid")
         meter = self.query_one(SizeMeter)
         meter.limit = self.limits.request_bytes
-        meter.entry_bytes = entry_size(state.entry)
-        meter.request_bytes = request_size(state.entries)
+        # Sizes as sent: Detail goes over the wire compacted, not as pretty-printed here.
+        meter.entry_bytes = entry_size(as_sent(state.entry))
+        meter.request_bytes = request_size([as_sent(e) for e in state.entries])
         invalid = set(self._others_invalid)
         if (
             self._field_problems
@@ -352,6 +413,38 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         header.bus = state.bus_label
         header.preset = state.preset_name
         header.dirty = state.dirty
+        self._update_rules_panel()
+        self._schedule_draft()
+
+    def action_toggle_rules(self) -> None:
+        """Show or hide the rules panel; once toggled, the width no longer decides."""
+        self._rules_toggled = True
+        self.query_one("#side-panel").toggle_class("-hidden")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The rules panel needs room beside the form: shown from RULES_PANEL_MIN_WIDTH columns
+        (Ctrl+B shows or hides it at any width)."""
+        if not self._rules_toggled:
+            hidden = event.size.width < RULES_PANEL_MIN_WIDTH
+            self.query_one("#side-panel").set_class(hidden, "-hidden")
+
+    def _update_rules_panel(self) -> None:
+        """Give the rules panel the entry as it will be sent (variables resolved), and load the
+        bus's rules when the bus changed. Both return at once: the panel works in workers."""
+        panel = self._rules_panel
+        if panel is None:
+            return
+        state = self.state
+        if self.active_settings is not None and self._rules_bus != state.bus:
+            self._rules_bus = state.bus
+            panel.load_rules(self.active_settings, state.bus)
+        from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
+
+        try:
+            entry = resolve_entry(state.entry, TemplateContext(), "entry")
+        except TemplateError:
+            entry = state.entry
+        panel.update_entry(entry)
 
     def _validate_fields(self) -> None:
         """Problems of the selected entry's fields, except Detail (the editor checks that off the
@@ -409,6 +502,8 @@ Compose the entries of one PutEvents call, then send them with **F5**.
     async def _entry_selected(self, event: EntrySelected) -> None:
         if event.index == self.state.selected or not 0 <= event.index < len(self.state.entries):
             return
+        if self.batch.list_view.index != event.index:
+            return  # stale: the list moved on (e.g. its initial highlight, before a restore)
         self._sync_detail()
         self.state.selected = event.index
         await self._show_selected()
@@ -503,20 +598,29 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         self._sync_detail()
         self.send(list(self.state.entries))
 
-    def send(self, entries: Sequence[Entry]) -> bool:
-        """Resolve variables, validate, and send in a worker; refuse with the reason if invalid."""
+    def resolve_batch(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The entries exactly as they go over the wire: variables resolved, Detail compacted
+        (for sending and for the preview alike). Raises TemplateError."""
+        from eventcomposer.core.templating import TemplateContext, resolve_entry
+
+        context = TemplateContext()
+        return [
+            resolve_entry(as_sent(entry), context, f"entry {i}")
+            for i, entry in enumerate(entries, 1)
+        ]
+
+    def send(self, entries: Sequence[Entry], label: str | None = None) -> bool:
+        """Resolve variables, validate, and send in a worker; refuse with the reason if invalid.
+        ``label`` names the send in the history (default: the preset's name)."""
         if self.sending:
             self.notify("A send is already running.", severity="warning")
             return False
         if self.active_settings is None:
             return self._refuse("the local EventBridge is still starting; try again in a moment")
-        from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
+        from eventcomposer.core.templating import TemplateError
 
-        context = TemplateContext()
         try:
-            resolved = [
-                resolve_entry(entry, context, f"entry {i}") for i, entry in enumerate(entries, 1)
-            ]
+            resolved = self.resolve_batch(entries)
         except TemplateError as exc:
             return self._refuse(str(exc))
         # Detail is checked as written, so that line and column point into the editor's text.
@@ -527,7 +631,7 @@ Compose the entries of one PutEvents call, then send them with **F5**.
             self._show_refusal(problems)
             return False
         self.last_refusal = ""
-        self._start_send(resolved, None, None)
+        self._start_send(resolved, None, None, label=label)
         return True
 
     def _refuse(self, reason: str) -> bool:
@@ -544,10 +648,17 @@ Compose the entries of one PutEvents call, then send them with **F5**.
             self._editor.mark_error(first.line, first.column)
 
     def action_retry_failed(self) -> None:
+        """Resend the failed entries known not to be accepted; never those whose outcome is
+        unknown (a timeout or a broken connection: AWS may have accepted them)."""
         report = self.results.report
         failed = report.failed if report else []
-        if not failed or report is None:
-            self.notify("No failed entries to retry.")
+        safe = [o for o in failed if o.retry_safe]
+        unknown = len(failed) - len(safe)
+        if not safe or report is None:
+            if unknown:
+                self.set_status(f"Nothing resent: {_unknown_note(unknown)}", error=True)
+            else:
+                self.notify("No failed entries to retry.")
             return
         if self.sending:
             self.notify("A send is already running.", severity="warning")
@@ -555,14 +666,22 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         if self.active_settings is None:
             self._refuse("the local EventBridge is still starting; try again in a moment")
             return
-        self._start_send([o.entry for o in failed], [o.number for o in failed], report)
+        self._start_send([o.entry for o in safe], [o.number for o in safe], report)
+        if unknown:
+            status = self.query_one("#status", Static)
+            self.set_status(f"{status.content} Left out: {_unknown_note(unknown)}")
 
     def _start_send(
         self,
         entries: list[Entry],
         numbers: list[int] | None,
         previous: SendReport | None,
+        label: str | None = None,
     ) -> None:
+        """Send in a worker; ``label`` names the send in the history."""
+        label = label or self.state.preset_name or "unsaved batch"
+        if previous is not None:
+            label = f"retry of {label}"
         self.sending = True
         self.query_one(SendProgress).start(len(entries))
         what = (
@@ -573,7 +692,7 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         self.set_status(f"Sending {what} to {self.state.bus_label}…")
         self.results.show_progress(f"Sending {what}…")
         assert self.active_settings is not None
-        self.send_worker(self.active_settings, entries, self.state.bus, numbers, previous)
+        self.send_worker(self.active_settings, entries, self.state.bus, numbers, previous, label)
 
     @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def send_worker(
@@ -583,8 +702,10 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         bus: str | None,
         numbers: list[int] | None,
         previous: SendReport | None,
+        label: str = "unsaved batch",
     ) -> None:
-        """Check the bus exists, then send: all off the UI thread."""
+        """Check the bus exists, then send, then keep the send in the history: all off the UI
+        thread."""
         from eventcomposer.aws.buses import check_bus
         from eventcomposer.aws.errors import AwsProblem
         from eventcomposer.aws.send import DEFAULT_RETRY, Sender
@@ -613,7 +734,25 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         except Exception as exc:  # never leave the UI in "sending"
             self.call_from_thread(self._send_done, None, previous, f"{type(exc).__name__}: {exc}")
             return
+        warning = self._record(report, settings, bus, label)
+        if warning:
+            self.call_from_thread(
+                self.notify, warning, title="Not kept in the history", severity="warning"
+            )
         self.call_from_thread(self._send_done, report, previous, None)
+
+    def _record(
+        self, report: SendReport, settings: AwsSettings, bus: str | None, label: str
+    ) -> str | None:
+        """Keep the send in the history (in the send worker); a warning if that failed, which
+        never fails the send."""
+        from eventcomposer.recording import record_send
+
+        try:
+            region = self.events_client(settings, retries=False).meta.region_name
+            return record_send(report, settings, "tui", region, [label], bus=bus)
+        except Exception as exc:
+            return f"the history could not be written: {exc}"
 
     def _progress(self, done: int) -> None:
         self.query_one(SendProgress).advance(done)
@@ -632,11 +771,18 @@ Compose the entries of one PutEvents call, then send them with **F5**.
             report = _merge(previous, report)
             heading = "after retrying the failed entries"
         self.results.show_report(report, heading)
+        if self._rules_panel is not None and self.active_settings is not None:
+            self._rules_panel.show_deliveries(self.active_settings, report)
         failed = report.failed_count
         if failed:
-            self.set_status(
-                f"{failed} of {len(report.outcomes)} entries failed; F8 retries them.", error=True
-            )
+            unknown = sum(1 for o in report.failed if not o.retry_safe)
+            parts = [f"{failed} of {len(report.outcomes)} entries failed."]
+            if unknown < failed:
+                retried = f"{failed - unknown} of them" if unknown else "them"
+                parts.append(f"F8 retries {retried}.")
+            if unknown:
+                parts.append(_unknown_note(unknown))
+            self.set_status(" ".join(parts), error=True)
         else:
             count = len(report.outcomes)
             self.set_status(
@@ -717,13 +863,14 @@ Compose the entries of one PutEvents call, then send them with **F5**.
     async def _open_preset(self, path: Path) -> None:
         from eventcomposer.core.presets import PresetError, load_preset
 
+        stamp = _file_stamp(path)  # before reading: a change after it is noticed on saving
         try:
             preset = load_preset(path)
         except PresetError as exc:
             self.notify(str(exc), title="Can't open preset", severity="error", timeout=10)
             return
         entries = preset.entries[: self.limits.entries_per_call]
-        self.state.load(entries, preset.bus, path, preset.name, preset.description)
+        self.state.load(entries, preset.bus, path, preset.name, preset.description, stamp=stamp)
         self.header.bus_warning = ""
         await self._show_selected()
         note = ""
@@ -756,7 +903,7 @@ Compose the entries of one PutEvents call, then send them with **F5**.
         if self.state.preset_path is None:
             self.action_save_preset_as()
             return
-        self._save_to(self.state.preset_name, self.state.preset_path)
+        self._save_checked(self.state.preset_name, self.state.preset_path)
 
     def action_save_preset_as(self) -> None:
         from eventcomposer.tui.screens.save_as import SaveAsScreen
@@ -785,7 +932,33 @@ Compose the entries of one PutEvents call, then send them with **F5**.
 
             self.push_screen(ConfirmScreen(f"{path} exists. Replace it?", yes="Replace"), confirmed)
         else:
+            self._save_checked(name, path)
+
+    def _save_checked(self, name: str, path: Path) -> None:
+        """Save over the open preset, asking first if its file changed on disk since it was
+        opened or saved (another editor, a git pull): overwriting would lose that change."""
+        state = self.state
+        known = state.preset_stamp
+        current = _file_stamp(path)
+        if path != state.preset_path or known is None or current is None or current == known:
             self._save_to(name, path)
+            return
+        from eventcomposer.tui.screens.confirm import ConfirmScreen
+
+        shown = self._display_path(path)
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._save_to(name, path)
+            else:
+                self.set_status(f"Not saved: {shown} changed on disk; your changes are kept.")
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{shown} changed on disk since you opened it. Overwrite it?", yes="Overwrite"
+            ),
+            confirmed,
+        )
 
     def _save_to(self, name: str, path: Path) -> bool:
         from eventcomposer.core.presets import save_preset
@@ -795,11 +968,14 @@ Compose the entries of one PutEvents call, then send them with **F5**.
             path.parent.mkdir(parents=True, exist_ok=True)
             save_preset(preset, path)
         except OSError as exc:
+            # The write is atomic: the old file is intact, and the batch stays unsaved.
             self.notify(f"Could not save {path}: {exc}", severity="error", timeout=10)
+            self.set_status(f"Not saved: {exc}; your changes are kept.", error=True)
             return False
         state = self.state
         state.preset_path = path
         state.preset_name = name
+        state.preset_stamp = _file_stamp(path)
         state.dirty = False
         self.call_later(self._refresh)
         self.set_status(f"Saved {self._display_path(path)}.")
@@ -857,6 +1033,335 @@ Compose the entries of one PutEvents call, then send them with **F5**.
     def action_copy_event_id(self) -> None:
         self.results.action_copy_event_id()
 
+    # -- history, preview, AWS CLI round trips --------------------------------------------------
+
+    def action_history(self) -> None:
+        from eventcomposer.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(), self._history_chosen)
+
+    def _history_chosen(self, choice: HistoryChoice | None) -> None:
+        if choice is None:
+            return
+        from eventcomposer.core.entries import EntryFormatError
+
+        record = choice.record
+        try:
+            entries = [
+                Entry.from_api(data, f"history {record.id}, entry {i}")
+                for i, data in enumerate(record.entries, 1)
+            ]
+        except EntryFormatError as exc:
+            self.notify(str(exc), title="Can't use this send", severity="error", timeout=10)
+            return
+        if choice.action == "open":
+            self.open_entries(entries, f"send {record.id} from the history")
+        else:
+            self.resend_record(record, entries, failed_only=choice.action == "resend_failed")
+
+    def resend_record(
+        self, record: HistoryRecord, entries: list[Entry], failed_only: bool = False
+    ) -> bool:
+        """Send a past send's entries again now (all, or only those that failed and were
+        certainly not accepted), to where they went then, through the active endpoint."""
+        from eventcomposer.aws.send import UNKNOWN_OUTCOME
+        from eventcomposer.core.validation import validate_entries
+
+        if failed_only:
+            codes = [r.get("ErrorCode") for r in record.results]
+            unknown = codes.count(UNKNOWN_OUTCOME)
+            if unknown:
+                self.notify(
+                    f"{unknown} entries have an unknown outcome (they may have been accepted) "
+                    "and are not resent; resend the whole send (r) to include them.",
+                    severity="warning",
+                    timeout=8,
+                )
+            entries = [
+                e
+                for e, code in zip(entries, codes, strict=False)
+                if code not in (None, UNKNOWN_OUTCOME)
+            ]
+            if not entries:
+                self.notify(f"Nothing to resend: no entry of {record.id} failed for certain.")
+                return False
+        if self.sending:
+            self.notify("A send is already running.", severity="warning")
+            return False
+        if self.active_settings is None:
+            return self._refuse("the local EventBridge is still starting; try again in a moment")
+        # An entry without EventBusName went to the default bus; the composer's bus is not
+        # this send's.
+        entries = [e if e.event_bus_name else e.copy(event_bus_name="default") for e in entries]
+        problems = validate_entries(entries, self.limits)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return self._refuse(f"{problems[0]}{more}")
+        if record.truncated and not failed_only:
+            self.notify(
+                f"The history kept only the first {len(record.entries)} of {record.total} "
+                "entries of this send; those are resent.",
+                severity="warning",
+            )
+        self._start_send(entries, None, None, label=f"resend of {record.id}")
+        return True
+
+    def open_entries(self, entries: Sequence[Entry], what: str) -> None:
+        """Load entries into the composer as an unsaved batch, asking first if the batch has
+        unsaved changes."""
+
+        async def go(confirmed: bool | None = True) -> None:
+            if confirmed:
+                await self._load_unsaved(entries, what)
+
+        if self.state.dirty:
+            from eventcomposer.tui.screens.confirm import ConfirmScreen
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"The batch has unsaved changes. Open {what} and lose them?", yes="Open"
+                ),
+                go,
+            )
+        else:
+            self.call_later(go)
+
+    async def _load_unsaved(self, entries: Sequence[Entry], what: str) -> None:
+        from eventcomposer.tui.loading import batch_from_entries
+
+        loaded = batch_from_entries(entries, self.limits.entries_per_call)
+        self.state.load(loaded.entries, loaded.bus, None, "")
+        self.state.dirty = True  # kept nowhere as a preset yet
+        self.header.bus_warning = ""
+        await self._show_selected()
+        note = f" ({loaded.note})" if loaded.note else ""
+        self.set_status(f"Opened {what} as an unsaved batch{note}.")
+        if loaded.bus:
+            self.check_bus(loaded.bus)
+
+    def action_preview(self) -> None:
+        """Show exactly what Send would send; Enter there sends those very entries."""
+        from eventcomposer.core.templating import TemplateError
+        from eventcomposer.tui.screens.preview import PreviewScreen
+
+        self._sync_detail()
+        try:
+            resolved, error = self.resolve_batch(self.state.entries), ""
+        except TemplateError as exc:
+            resolved, error = [], str(exc)
+        problems = [str(p) for p in validate_call(resolved, self.limits)] if resolved else []
+        screen = PreviewScreen(
+            resolved,
+            self.state.bus,
+            limit=self.limits.request_bytes,
+            error=error,
+            problems=problems,
+        )
+        self.push_screen(screen, self._preview_chosen)
+
+    def _preview_chosen(self, entries: list[Entry] | None) -> None:
+        if entries is not None:
+            self.send(entries)
+
+    def _export_entries(self) -> list[Entry] | None:
+        """The batch as sent (variables resolved), each entry naming its bus; None after saying
+        why not."""
+        from eventcomposer.core.templating import TemplateError
+
+        self._sync_detail()
+        try:
+            resolved = self.resolve_batch(self.state.entries)
+        except TemplateError as exc:
+            self.notify(str(exc), title="Can't copy", severity="error", timeout=8)
+            return None
+        problems = validate_call(resolved, self.limits)
+        if problems:
+            self.notify(f"Copied, but AWS would refuse it: {problems[0]}", severity="warning")
+        bus = self.state.bus
+        return [e if e.event_bus_name or not bus else e.copy(event_bus_name=bus) for e in resolved]
+
+    def _export_target(self) -> tuple[str | None, str | None, str | None]:
+        """(region, endpoint URL, profile) of where the composer sends: options for the copy
+        only when they are set, so the copy uses the user's own AWS configuration otherwise."""
+        from eventcomposer.aws.settings import env_endpoint
+
+        settings = self.active_settings or self.settings
+        return settings.region, settings.endpoint_url or env_endpoint(), settings.profile
+
+    def action_copy_aws_cli(self) -> None:
+        from eventcomposer.core.export import aws_cli_commands
+
+        entries = self._export_entries()
+        if entries is None:
+            return
+        region, endpoint, profile = self._export_target()
+        text = aws_cli_commands(entries, region, endpoint, profile)
+        self.copy_to_clipboard(text)
+        calls = len(text.splitlines())
+        self.notify(
+            f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
+            timeout=3,
+        )
+
+    def action_copy_boto3(self) -> None:
+        from eventcomposer.core.export import boto3_snippet
+
+        entries = self._export_entries()
+        if entries is None:
+            return
+        region, endpoint, _profile = self._export_target()
+        self.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
+        self.notify("Copied a boto3 snippet.", timeout=3)
+
+    def action_import_entries(self) -> None:
+        from eventcomposer.tui.screens.import_entries import ImportScreen
+
+        self.push_screen(ImportScreen(), self._import_chosen)
+
+    def _import_chosen(self, document: CliInput | None) -> None:
+        if document is None:
+            return
+        count = len(document.entries)
+        self.open_entries(document.entries, f"{count} imported entr{'y' if count == 1 else 'ies'}")
+        if document.endpoint_id:
+            self.notify(
+                f"EndpointId {document.endpoint_id!r} is not used: the composer sends to the "
+                "bus in the header.",
+                severity="warning",
+            )
+
+    # -- drafts ---------------------------------------------------------------------------------
+    # Unsaved work is kept in the user state folder so that a crash, a kill or a closed terminal
+    # loses at most the last DRAFT_DELAY seconds. It is written only while there are unsaved
+    # changes, off the UI thread, and removed when the user quits cleanly.
+
+    @property
+    def draft_path(self) -> Path:
+        """The draft file (in ``eventcomposer.paths.state_dir()``; EVENTCOMPOSER_STATE_DIR)."""
+        if self._draft_path is None:
+            from eventcomposer.paths import state_dir
+
+            self._draft_path = state_dir() / DRAFT_FILE
+        return self._draft_path
+
+    def _restore_draft(self) -> bool:
+        """Load the draft a previous session left, if any; one that can't be read is ignored
+        with the reason (startup never fails on it)."""
+        from dataclasses import replace
+        from datetime import datetime
+
+        from eventcomposer.core.drafts import load_draft
+
+        problems: list[str] = []
+        draft = load_draft(self.draft_path, problems.append)
+        if problems:
+            self.notify(
+                f"Your unsaved work could not be restored: {problems[0]}",
+                severity="warning",
+                timeout=10,
+            )
+        if draft is None:
+            return False
+        state = self.state
+        state.load(
+            draft.entries[: state.max_entries],
+            draft.bus,
+            draft.preset_path,
+            draft.preset_name,
+            draft.description,
+            stamp=draft.preset_stamp,
+        )
+        state.selected = min(draft.selected, len(state.entries) - 1)
+        state.dirty = draft.dirty
+        self._draft_last = replace(draft, saved_at=0.0)
+        saved = datetime.fromtimestamp(draft.saved_at)
+        today = saved.date() == datetime.now().date()
+        when = saved.strftime("%H:%M" if today else "%Y-%m-%d %H:%M")
+        self.notify(f"Restored your unsaved work from {when}", title="Draft", timeout=8)
+        return True
+
+    def _schedule_draft(self) -> None:
+        """Save the draft once changes pause (``_refresh``, which every change goes through,
+        calls this): one timer at a time, pushed back by each change."""
+        if not self._drafts_on:
+            return
+        self._draft_due = time.monotonic() + DRAFT_DELAY
+        if not self._draft_timer_pending:
+            self._draft_timer_pending = True
+            self.set_timer(DRAFT_DELAY, self._draft_tick)
+
+    def _draft_tick(self) -> None:
+        wait = self._draft_due - time.monotonic()
+        if wait > 0.01:
+            self.set_timer(wait, self._draft_tick)
+            return
+        self._draft_timer_pending = False
+        if not self._drafts_on:
+            return
+        from eventcomposer.core.drafts import Draft
+
+        state = self.state
+        draft = None
+        if state.dirty:
+            draft = Draft(
+                entries=[e.copy() for e in state.entries],
+                selected=state.selected,
+                bus=state.bus,
+                preset_path=state.preset_path,
+                preset_name=state.preset_name,
+                description=state.description,
+                dirty=state.dirty,
+                saved_at=time.time(),
+                preset_stamp=state.preset_stamp,
+            )
+        self._draft_seq += 1
+        self.write_draft(draft, self._draft_seq)
+
+    @work(thread=True, group="draft", exit_on_error=False)
+    def write_draft(self, draft: Draft | None, seq: int) -> None:
+        """Write the draft (None: remove ours, nothing is unsaved) unless a newer one is coming
+        or the user has quit cleanly."""
+        from dataclasses import replace
+
+        from eventcomposer.core.drafts import delete_draft, save_draft
+
+        problem = ""
+        with self._draft_lock:
+            if seq != self._draft_seq or not self._drafts_on:
+                return
+            key = None if draft is None else replace(draft, saved_at=0.0)
+            if key == self._draft_last:
+                return
+            try:
+                if draft is None:
+                    delete_draft(self.draft_path)
+                else:
+                    save_draft(self.draft_path, draft)
+                self._draft_last = key
+            except OSError as exc:
+                problem = f"{self.draft_path}: {exc.strerror or exc}"
+        if problem and problem != self._draft_error:  # said once, not on every change
+            self._draft_error = problem
+            with contextlib.suppress(RuntimeError):  # RuntimeError: the app is closing
+                self.call_from_thread(
+                    self.notify,
+                    f"Could not keep a draft of your unsaved work: {problem}",
+                    severity="warning",
+                    timeout=8,
+                )
+
+    def _discard_draft(self) -> None:
+        """Quitting cleanly (nothing unsaved, or the user chose to lose it): no draft is left,
+        and no pending save writes one afterwards."""
+        from eventcomposer.core.drafts import delete_draft
+
+        self._drafts_on = False
+        with self._draft_lock:
+            # Nothing to do about a failure while quitting; the next start says if it's bad.
+            with contextlib.suppress(OSError):
+                delete_draft(self.draft_path)
+            self._draft_last = None
+
     # -- help and quitting ----------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -882,12 +1387,14 @@ Compose the entries of one PutEvents call, then send them with **F5**.
 
     async def action_quit(self) -> None:
         if not self.state.dirty:
+            self._discard_draft()
             self.exit(0)
             return
         from eventcomposer.tui.screens.confirm import ConfirmScreen
 
         def confirmed(ok: bool | None) -> None:
             if ok:
+                self._discard_draft()
                 self.exit(0)
 
         self.push_screen(ConfirmScreen("Quit and lose unsaved changes?", yes="Quit"), confirmed)
@@ -907,8 +1414,31 @@ _COMPOSER_ACTIONS = frozenset(
         "add_entry",
         "duplicate_entry",
         "remove_entry",
+        "history",
+        "preview",
+        "import_entries",
+        "copy_aws_cli",
+        "copy_boto3",
     }
 )
+
+
+def _unknown_note(count: int) -> str:
+    """Why entries with an unknown outcome are not resent, for the status line."""
+    which, verb = ("1 entry has", "is") if count == 1 else (f"{count} entries have", "are")
+    return (
+        f"{which} an unknown outcome (the request timed out or the connection broke, so AWS "
+        f"may have accepted it) and {verb} not resent."
+    )
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    """A file's (st_mtime_ns, st_size), to notice it changed on disk; None if it is gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _merge(previous: SendReport, retried: SendReport) -> SendReport:

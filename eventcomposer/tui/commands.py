@@ -22,6 +22,24 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Duplicate entry", "Duplicate the selected entry", "duplicate_entry"),
     ("Remove entry", "Remove the selected entry from the batch", "remove_entry"),
     ("Copy EventId", "Copy the EventId of the selected result", "copy_event_id"),
+    ("History", "Past sends: reopen one or resend it (F6)", "history"),
+    ("Preview", "The batch as it will be sent, variables resolved (F7)", "preview"),
+    (
+        "Copy as aws events put-events",
+        "The batch as ready-to-run AWS CLI commands",
+        "copy_aws_cli",
+    ),
+    ("Copy as boto3 snippet", "The batch as a Python snippet using boto3", "copy_boto3"),
+    (
+        "Import AWS CLI entries…",
+        "--entries JSON, --cli-input-json or -yaml, pasted or file:// (Ctrl+O)",
+        "import_entries",
+    ),
+    (
+        "Show or hide the rules panel",
+        "Which rules on the bus match, and why not (Ctrl+B)",
+        "toggle_rules",
+    ),
     ("Help", "Help for the focused panel (F1)", "help"),
 )
 

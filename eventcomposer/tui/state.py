@@ -30,11 +30,26 @@ class ComposerState:
     description: str = ""
     dirty: bool = False
     max_entries: int = MAX_ENTRIES_PER_CALL
+    #: The preset file's st_mtime_ns and st_size when it was opened or saved (None: unknown), so
+    #: that saving over a file someone changed meanwhile asks first.
+    preset_mtime_ns: int | None = None
+    preset_size: int | None = None
 
     @property
     def entry(self) -> Entry:
         """The selected entry."""
         return self.entries[self.selected]
+
+    @property
+    def preset_stamp(self) -> tuple[int, int] | None:
+        """(st_mtime_ns, st_size) of the preset file as last opened or saved, if known."""
+        if self.preset_mtime_ns is None or self.preset_size is None:
+            return None
+        return (self.preset_mtime_ns, self.preset_size)
+
+    @preset_stamp.setter
+    def preset_stamp(self, stamp: tuple[int, int] | None) -> None:
+        self.preset_mtime_ns, self.preset_size = stamp if stamp else (None, None)
 
     @property
     def bus_label(self) -> str:
@@ -92,8 +107,10 @@ class ComposerState:
         path: Path | None,
         name: str,
         description: str = "",
+        stamp: tuple[int, int] | None = None,
     ) -> None:
-        """Replace everything with a preset's contents (not dirty)."""
+        """Replace everything with a preset's contents (not dirty); ``stamp`` is the file's
+        (st_mtime_ns, st_size) as read."""
         self.entries = [e.copy() for e in entries] or [blank_entry()]
         self.selected = 0
         self.bus = bus
@@ -101,3 +118,4 @@ class ComposerState:
         self.preset_name = name
         self.description = description
         self.dirty = False
+        self.preset_stamp = stamp

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,19 @@ def presets_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "presets"
     shutil.copytree(ROOT / "presets", folder)
     return folder
+
+
+@pytest.fixture
+def delivered(
+    delivered: Callable[..., list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., list[dict[str, Any]]]:
+    """``delivered`` from the shared conftest, with the rules panel kept from reading the demo
+    queues after a send: it deletes the events it finds there, which such a test reads itself.
+    (The panel's own reading is tested in test_tui_rules.py and test_rules_panel.py.)"""
+    from eventcomposer.tui.widgets.rules_panel import RulesPanel
+
+    monkeypatch.setattr(RulesPanel, "show_deliveries", lambda self, settings, report: False)
+    return delivered
 
 
 @pytest.hookimpl(tryfirst=True)

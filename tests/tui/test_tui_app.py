@@ -185,9 +185,7 @@ async def test_batch_with_one_failing_entry_then_retry_failed_sends_only_it(
             assert "FailedEntryCount: 0" in text_of(app, "#results-summary")
 
 
-async def test_save_preset_writes_the_yaml(
-    local_settings: AwsSettings, presets_dir: Path
-) -> None:
+async def test_save_preset_writes_the_yaml(local_settings: AwsSettings, presets_dir: Path) -> None:
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -230,9 +228,7 @@ async def test_save_preset_writes_the_yaml(
         assert yaml.safe_load(path.read_text())["entries"][0]["DetailType"] == "Order Updated"
 
 
-async def test_open_preset_fills_the_form(
-    local_settings: AwsSettings, presets_dir: Path
-) -> None:
+async def test_open_preset_fills_the_form(local_settings: AwsSettings, presets_dir: Path) -> None:
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -418,9 +414,7 @@ async def test_format_json_and_open_in_editor(
         assert json.loads(app.state.entry.detail) == {"a": 2}
 
 
-async def test_help_for_the_focused_widget(
-    local_settings: AwsSettings, presets_dir: Path
-) -> None:
+async def test_help_for_the_focused_widget(local_settings: AwsSettings, presets_dir: Path) -> None:
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -52,28 +52,30 @@ class SaveAsScreen(ModalScreen[tuple[str, Path] | None]):
         if event.value != f"{slug(self.query_one('#save-name', Input).value)}.yaml":
             self._path_edited = True
 
-    def _problem(self, name: str, relative: str) -> str | None:
+    def _target(self, name: str, relative: str) -> Path | str:
+        """Where to write, or what is wrong. The core's rules decide (the same as the CLI's):
+        no absolute path, no ``..``, no symlink leading out of the presets folder."""
+        from eventcomposer.core.presets import PresetError, preset_path
+
         if not name.strip():
             return "A preset needs a name."
         if not relative.strip():
             return "A preset needs a file name."
-        path = Path(relative)
-        if path.is_absolute() or ".." in path.parts:
-            return "The file must be inside the presets folder."
-        if path.suffix not in (".yaml", ".yml"):
-            return "The file name must end in .yaml or .yml."
-        return None
+        try:
+            return preset_path(self.folder, relative)
+        except PresetError as exc:
+            return str(exc)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         name = self.query_one("#save-name", Input).value.strip()
         relative = self.query_one("#save-path", Input).value.strip()
-        problem = self._problem(name, relative)
-        if problem:
-            self.query_one("#save-message", Static).update(problem)
+        target = self._target(name, relative)
+        if isinstance(target, str):
+            self.query_one("#save-message", Static).update(target)
             return
-        self.dismiss((name, self.folder / relative))
+        self.dismiss((name, target))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
