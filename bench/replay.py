@@ -6,7 +6,10 @@
 3. ``aws events put-events`` in batches of 10 (awscli from the ``bench`` extra).
 
 The server is ``eventcomposer local`` in its own process, so the clients don't share its GIL.
-Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N]``.
+Then a replay at scale (``--replay N``, default 10,000): ``eventcomposer send PRESET --repeat``
+unlimited, its summary's events/s next to a boto3 loop over as many events in the same run, and
+``--rate 200`` over ``--paced`` events (default 2,000), whose summary must hold 200/s within 5%.
+Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -33,12 +37,14 @@ ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 BOTO3_LOOP = """
-import json, sys, boto3
+import json, sys, time, boto3
 entries = json.load(open(sys.argv[1]))
 client = boto3.client("events", endpoint_url=sys.argv[2])
 failed = 0
+started = time.perf_counter()
 for i in range(0, len(entries), 10):
     failed += client.put_events(Entries=entries[i:i + 10])["FailedEntryCount"]
+print(len(entries) / (time.perf_counter() - started))
 assert failed == 0
 """
 
@@ -69,8 +75,30 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
 
 def timed(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=ENV, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=True, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
+
+
+REPLAY_PRESET = """\
+entries:
+  - Source: com.example.replay
+    DetailType: Replayed
+    Detail:
+      n: "{{seq}}"
+      id: "{{uuid}}"
+      payload: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+"""
+
+
+def summary_rate(command: list[str]) -> float:
+    """Run ``eventcomposer send`` and read events/s from its summary (stderr)."""
+    result = subprocess.run(command, check=True, env=ENV, capture_output=True, text=True)
+    match = re.search(r"([\d,]+) events/s", result.stderr)
+    if not match:
+        raise SystemExit(f"no summary in: {result.stderr[-500:]}")
+    return float(match.group(1).replace(",", ""))
 
 
 def in_process(entries: list[dict[str, str]], endpoint: str) -> tuple[float, float]:
@@ -107,6 +135,10 @@ def main() -> None:
         help="events for the AWS CLI (default: --events; it is slow)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per way; medians are shown")
+    parser.add_argument(
+        "--replay", type=int, default=10_000, help="events for the replay-at-scale run (0 skips it)"
+    )
+    parser.add_argument("--paced", type=int, default=2000, help="events for the --rate 200 run")
     args = parser.parse_args()
     os.environ.update(ENV)  # the in-process clients read the same local credentials
     cli_events = args.cli_events or args.events
@@ -171,6 +203,38 @@ def main() -> None:
                         stdout=subprocess.DEVNULL,
                     )
                 cli_rate = cli_events / (time.perf_counter() - started)
+            replay = paced = loop_replay = None
+            if args.replay:
+                preset = Path(tmp) / "replay.yaml"
+                preset.write_text(REPLAY_PRESET)
+                send = [
+                    str(BIN / "eventcomposer"),
+                    "send",
+                    str(preset),
+                    "--endpoint-url",
+                    endpoint,
+                    "--output",
+                    "json",
+                ]
+                replay = summary_rate([*send, "--repeat", str(args.replay), "--rate", "0"])
+                many = [
+                    {
+                        "Source": "com.example.replay",
+                        "DetailType": "Replayed",
+                        "Detail": json.dumps({"n": i, "payload": "x" * 81}),
+                    }
+                    for i in range(args.replay)
+                ]
+                (Path(tmp) / "many.json").write_text(json.dumps(many))
+                loop_run = subprocess.run(
+                    [sys.executable, str(loop_script), str(Path(tmp) / "many.json"), endpoint],
+                    check=True,
+                    env=ENV,
+                    capture_output=True,
+                    text=True,
+                )
+                loop_replay = float(loop_run.stdout.split()[-1])  # its sending time only
+                paced = summary_rate([*send, "--repeat", str(args.paced), "--rate", "200"])
     finally:
         server.terminate()
         server.wait()
@@ -196,6 +260,19 @@ def main() -> None:
         )
     else:
         print("  aws CLI not found: install the bench extra (pip install -e '.[bench]')")
+
+    if replay and loop_replay and paced:
+        print(f"replay of {args.replay:,} events (send --repeat, --rate 0), summary's figures:")
+        print(f"  eventcomposer send --repeat               {replay:>9,.0f} events/s")
+        print(f"  boto3 loop (same events, sending time)    {loop_replay:>9,.0f} events/s")
+        print(
+            f"  ratio:                                    {replay / loop_replay:.2f}x"
+            "  (goal >= 0.9x; both time sending only)"
+        )
+        print(
+            f"  --rate 200 over {args.paced:,} events:          {paced:>9,.1f} events/s"
+            f"  ({(paced - 200) / 2:+.1f}% of 200; goal within 5%)"
+        )
 
 
 if __name__ == "__main__":
