@@ -7,11 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from helpers import Run
 
+from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.history import History
 from eventcomposer.core.pacing import RateLimiter
 from eventcomposer.paths import history_file
@@ -102,18 +104,39 @@ def test_more_than_100_events_to_a_real_endpoint_asks_first(cli: Run, tmp_path: 
     assert code == 3  # confirmed, then the endpoint refused the connection
 
 
-def test_ctrl_c_stops_cleanly_and_prints_the_summary(tmp_path: Path) -> None:
-    preset = tmp_path / "seq.yaml"
-    preset.write_text(SEQ_PRESET)
-    env = {**os.environ, "EVENTCOMPOSER_DATA_DIR": str(tmp_path / "data")}
+def test_ctrl_c_stops_cleanly_and_prints_the_summary(
+    tmp_path: Path,
+    local_settings: AwsSettings,
+    marker: str,
+    delivered: Callable[..., list[dict[str, Any]]],
+) -> None:
+    # Events the demo rule paid-signups delivers to its queue: the test interrupts only once
+    # the first one has arrived, so it never depends on how fast the process starts.
+    preset = tmp_path / "signups.yaml"
+    preset.write_text(
+        "entries:\n"
+        "  - Source: com.example.users\n"
+        "    DetailType: User Signed Up\n"
+        "    Detail:\n"
+        f"      plan: pro\n      marker: {marker}\n      n: '{{{{seq}}}}'\n"
+    )
+    env = {
+        **os.environ,
+        "EVENTCOMPOSER_DATA_DIR": str(tmp_path / "data"),
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "eventcomposer.cli.main",
             "send",
-            "--local",
             str(preset),
+            "--endpoint-url",
+            local_settings.endpoint_url or "",
+            "--region",
+            "us-east-1",
             "--repeat",
             "3000",
             "--rate",
@@ -127,11 +150,12 @@ def test_ctrl_c_stops_cleanly_and_prints_the_summary(tmp_path: Path) -> None:
         env=env,
         cwd=tmp_path,
     )
-    history = tmp_path / "data" / "history.jsonl"
-    deadline = time.monotonic() + 60
-    time.sleep(4)  # the local server starts, then sending runs for a while
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=max(5, deadline - time.monotonic()))
+    try:
+        assert delivered("demo-default-paid-signups", marker, timeout=60), "nothing was sent"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
     assert process.returncode == 1, err
     response = json.loads(out)
     results = response["Entries"]
@@ -140,5 +164,5 @@ def test_ctrl_c_stops_cleanly_and_prints_the_summary(tmp_path: Path) -> None:
     assert accepted and response["FailedEntryCount"] == 3000 - len(accepted)
     assert {r["ErrorCode"] for r in results if "ErrorCode" in r} == {"NotSent"}
     assert "stopped by the user" in err and "Summary" in err
-    (record,) = History(history).records()
+    (record,) = History(tmp_path / "data" / "history.jsonl").records()
     assert record.failed == 3000 - len(accepted)

@@ -8,7 +8,6 @@ Validation, sizes, templating, presets and sending all come from ``eventcomposer
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -37,6 +36,7 @@ from eventcomposer.core.validation import (
     validate_entry,
 )
 from eventcomposer.tui.commands import ComposerCommands
+from eventcomposer.tui.drafts import DraftKeeping
 from eventcomposer.tui.messages import (
     BatchAction,
     CopyRequested,
@@ -45,6 +45,7 @@ from eventcomposer.tui.messages import (
     PresetChosen,
     PresetDeleteRequested,
 )
+from eventcomposer.tui.round_trips import RoundTripActions
 from eventcomposer.tui.state import ComposerState
 from eventcomposer.tui.widgets.batch_list import BatchList
 from eventcomposer.tui.widgets.entry_form import EntryForm
@@ -56,11 +57,7 @@ from eventcomposer.tui.widgets.size_meter import SizeMeter
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import RetryPolicy, SendReport
-    from eventcomposer.core.cli_formats import CliInput
-    from eventcomposer.core.drafts import Draft
-    from eventcomposer.core.history import HistoryRecord
     from eventcomposer.local.server import LocalEventBridge
-    from eventcomposer.tui.screens.history import HistoryChoice
     from eventcomposer.tui.widgets.detail_editor import DetailEditor
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
@@ -72,9 +69,6 @@ STARTING_LOCAL = "starting local EventBridge…"
 _NOT_LOADED = object()
 #: Narrower terminals hide the rules panel until Ctrl+B shows it.
 RULES_PANEL_MIN_WIDTH = 140
-#: Seconds of quiet after a change before the batch is saved as a draft.
-DRAFT_DELAY = 0.5
-DRAFT_FILE = "draft.json"
 
 
 def _limits_from_env() -> Limits:
@@ -82,7 +76,7 @@ def _limits_from_env() -> Limits:
     return Limits(request_bytes=int(size)) if size.isdigit() and int(size) > 0 else DEFAULT_LIMITS
 
 
-class EventComposerApp(App[int]):
+class EventComposerApp(RoundTripActions, DraftKeeping, App[int]):
     """The composer. ``settings`` say where events go; ``presets_dir`` is the presets folder."""
 
     CSS_PATH = "app.tcss"
@@ -108,7 +102,9 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
 - **F3** formats the Detail; **F4** edits it in `$EDITOR`.
 """
 
-    # The footer shows these in this order, after the focused widget's own keys.
+    # The footer shows these in this order, after the focused widget's own keys. The last four
+    # are left out of it: it overflows at 120 columns, and each key is a widget that the first
+    # frame would wait for (bench/startup.py); F1 and the palette list them.
     BINDINGS = [
         Binding("f1", "help", "Help", id="composer.help"),
         Binding("f5", "send", "Send", id="composer.send"),
@@ -119,10 +115,10 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         Binding("f3", "format_json", "Format", id="composer.format_json"),
         Binding("f4", "open_in_editor", "Editor", id="composer.open_in_editor"),
         Binding("ctrl+n", "add_entry", "New", id="composer.add_entry"),
-        Binding("ctrl+b", "toggle_rules", "Rules", id="composer.toggle_rules"),
-        Binding("f6", "history", "History", id="composer.history"),
-        Binding("f7", "preview", "Preview", id="composer.preview"),
-        Binding("ctrl+o", "import_entries", "Import", id="composer.import"),
+        Binding("ctrl+b", "toggle_rules", "Rules", id="composer.toggle_rules", show=False),
+        Binding("f6", "history", "History", id="composer.history", show=False),
+        Binding("f7", "preview", "Preview", id="composer.preview", show=False),
+        Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -158,16 +154,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         self._clients: dict[tuple[AwsSettings, bool], Any] = {}
         self._clients_lock = threading.Lock()
         self._composer_ready = False
-        # Drafts (see "drafts" below): on once restoring is done, off after a clean quit.
-        self._drafts_on = False
-        self._draft_path: Path | None = None
-        self._draft_lock = threading.Lock()
-        self._draft_due = 0.0
-        self._draft_timer_pending = False
-        self._draft_seq = 0
-        #: The draft on disk as this app wrote or restored it (saved_at zeroed), None if none.
-        self._draft_last: Draft | None = None
-        self._draft_error = ""
+        self._init_drafts()
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -1033,335 +1020,6 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
     def action_copy_event_id(self) -> None:
         self.results.action_copy_event_id()
 
-    # -- history, preview, AWS CLI round trips --------------------------------------------------
-
-    def action_history(self) -> None:
-        from eventcomposer.tui.screens.history import HistoryScreen
-
-        self.push_screen(HistoryScreen(), self._history_chosen)
-
-    def _history_chosen(self, choice: HistoryChoice | None) -> None:
-        if choice is None:
-            return
-        from eventcomposer.core.entries import EntryFormatError
-
-        record = choice.record
-        try:
-            entries = [
-                Entry.from_api(data, f"history {record.id}, entry {i}")
-                for i, data in enumerate(record.entries, 1)
-            ]
-        except EntryFormatError as exc:
-            self.notify(str(exc), title="Can't use this send", severity="error", timeout=10)
-            return
-        if choice.action == "open":
-            self.open_entries(entries, f"send {record.id} from the history")
-        else:
-            self.resend_record(record, entries, failed_only=choice.action == "resend_failed")
-
-    def resend_record(
-        self, record: HistoryRecord, entries: list[Entry], failed_only: bool = False
-    ) -> bool:
-        """Send a past send's entries again now (all, or only those that failed and were
-        certainly not accepted), to where they went then, through the active endpoint."""
-        from eventcomposer.aws.send import UNKNOWN_OUTCOME
-        from eventcomposer.core.validation import validate_entries
-
-        if failed_only:
-            codes = [r.get("ErrorCode") for r in record.results]
-            unknown = codes.count(UNKNOWN_OUTCOME)
-            if unknown:
-                self.notify(
-                    f"{unknown} entries have an unknown outcome (they may have been accepted) "
-                    "and are not resent; resend the whole send (r) to include them.",
-                    severity="warning",
-                    timeout=8,
-                )
-            entries = [
-                e
-                for e, code in zip(entries, codes, strict=False)
-                if code not in (None, UNKNOWN_OUTCOME)
-            ]
-            if not entries:
-                self.notify(f"Nothing to resend: no entry of {record.id} failed for certain.")
-                return False
-        if self.sending:
-            self.notify("A send is already running.", severity="warning")
-            return False
-        if self.active_settings is None:
-            return self._refuse("the local EventBridge is still starting; try again in a moment")
-        # An entry without EventBusName went to the default bus; the composer's bus is not
-        # this send's.
-        entries = [e if e.event_bus_name else e.copy(event_bus_name="default") for e in entries]
-        problems = validate_entries(entries, self.limits)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            return self._refuse(f"{problems[0]}{more}")
-        if record.truncated and not failed_only:
-            self.notify(
-                f"The history kept only the first {len(record.entries)} of {record.total} "
-                "entries of this send; those are resent.",
-                severity="warning",
-            )
-        self._start_send(entries, None, None, label=f"resend of {record.id}")
-        return True
-
-    def open_entries(self, entries: Sequence[Entry], what: str) -> None:
-        """Load entries into the composer as an unsaved batch, asking first if the batch has
-        unsaved changes."""
-
-        async def go(confirmed: bool | None = True) -> None:
-            if confirmed:
-                await self._load_unsaved(entries, what)
-
-        if self.state.dirty:
-            from eventcomposer.tui.screens.confirm import ConfirmScreen
-
-            self.push_screen(
-                ConfirmScreen(
-                    f"The batch has unsaved changes. Open {what} and lose them?", yes="Open"
-                ),
-                go,
-            )
-        else:
-            self.call_later(go)
-
-    async def _load_unsaved(self, entries: Sequence[Entry], what: str) -> None:
-        from eventcomposer.tui.loading import batch_from_entries
-
-        loaded = batch_from_entries(entries, self.limits.entries_per_call)
-        self.state.load(loaded.entries, loaded.bus, None, "")
-        self.state.dirty = True  # kept nowhere as a preset yet
-        self.header.bus_warning = ""
-        await self._show_selected()
-        note = f" ({loaded.note})" if loaded.note else ""
-        self.set_status(f"Opened {what} as an unsaved batch{note}.")
-        if loaded.bus:
-            self.check_bus(loaded.bus)
-
-    def action_preview(self) -> None:
-        """Show exactly what Send would send; Enter there sends those very entries."""
-        from eventcomposer.core.templating import TemplateError
-        from eventcomposer.tui.screens.preview import PreviewScreen
-
-        self._sync_detail()
-        try:
-            resolved, error = self.resolve_batch(self.state.entries), ""
-        except TemplateError as exc:
-            resolved, error = [], str(exc)
-        problems = [str(p) for p in validate_call(resolved, self.limits)] if resolved else []
-        screen = PreviewScreen(
-            resolved,
-            self.state.bus,
-            limit=self.limits.request_bytes,
-            error=error,
-            problems=problems,
-        )
-        self.push_screen(screen, self._preview_chosen)
-
-    def _preview_chosen(self, entries: list[Entry] | None) -> None:
-        if entries is not None:
-            self.send(entries)
-
-    def _export_entries(self) -> list[Entry] | None:
-        """The batch as sent (variables resolved), each entry naming its bus; None after saying
-        why not."""
-        from eventcomposer.core.templating import TemplateError
-
-        self._sync_detail()
-        try:
-            resolved = self.resolve_batch(self.state.entries)
-        except TemplateError as exc:
-            self.notify(str(exc), title="Can't copy", severity="error", timeout=8)
-            return None
-        problems = validate_call(resolved, self.limits)
-        if problems:
-            self.notify(f"Copied, but AWS would refuse it: {problems[0]}", severity="warning")
-        bus = self.state.bus
-        return [e if e.event_bus_name or not bus else e.copy(event_bus_name=bus) for e in resolved]
-
-    def _export_target(self) -> tuple[str | None, str | None, str | None]:
-        """(region, endpoint URL, profile) of where the composer sends: options for the copy
-        only when they are set, so the copy uses the user's own AWS configuration otherwise."""
-        from eventcomposer.aws.settings import env_endpoint
-
-        settings = self.active_settings or self.settings
-        return settings.region, settings.endpoint_url or env_endpoint(), settings.profile
-
-    def action_copy_aws_cli(self) -> None:
-        from eventcomposer.core.export import aws_cli_commands
-
-        entries = self._export_entries()
-        if entries is None:
-            return
-        region, endpoint, profile = self._export_target()
-        text = aws_cli_commands(entries, region, endpoint, profile)
-        self.copy_to_clipboard(text)
-        calls = len(text.splitlines())
-        self.notify(
-            f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
-            timeout=3,
-        )
-
-    def action_copy_boto3(self) -> None:
-        from eventcomposer.core.export import boto3_snippet
-
-        entries = self._export_entries()
-        if entries is None:
-            return
-        region, endpoint, _profile = self._export_target()
-        self.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
-        self.notify("Copied a boto3 snippet.", timeout=3)
-
-    def action_import_entries(self) -> None:
-        from eventcomposer.tui.screens.import_entries import ImportScreen
-
-        self.push_screen(ImportScreen(), self._import_chosen)
-
-    def _import_chosen(self, document: CliInput | None) -> None:
-        if document is None:
-            return
-        count = len(document.entries)
-        self.open_entries(document.entries, f"{count} imported entr{'y' if count == 1 else 'ies'}")
-        if document.endpoint_id:
-            self.notify(
-                f"EndpointId {document.endpoint_id!r} is not used: the composer sends to the "
-                "bus in the header.",
-                severity="warning",
-            )
-
-    # -- drafts ---------------------------------------------------------------------------------
-    # Unsaved work is kept in the user state folder so that a crash, a kill or a closed terminal
-    # loses at most the last DRAFT_DELAY seconds. It is written only while there are unsaved
-    # changes, off the UI thread, and removed when the user quits cleanly.
-
-    @property
-    def draft_path(self) -> Path:
-        """The draft file (in ``eventcomposer.paths.state_dir()``; EVENTCOMPOSER_STATE_DIR)."""
-        if self._draft_path is None:
-            from eventcomposer.paths import state_dir
-
-            self._draft_path = state_dir() / DRAFT_FILE
-        return self._draft_path
-
-    def _restore_draft(self) -> bool:
-        """Load the draft a previous session left, if any; one that can't be read is ignored
-        with the reason (startup never fails on it)."""
-        from dataclasses import replace
-        from datetime import datetime
-
-        from eventcomposer.core.drafts import load_draft
-
-        problems: list[str] = []
-        draft = load_draft(self.draft_path, problems.append)
-        if problems:
-            self.notify(
-                f"Your unsaved work could not be restored: {problems[0]}",
-                severity="warning",
-                timeout=10,
-            )
-        if draft is None:
-            return False
-        state = self.state
-        state.load(
-            draft.entries[: state.max_entries],
-            draft.bus,
-            draft.preset_path,
-            draft.preset_name,
-            draft.description,
-            stamp=draft.preset_stamp,
-        )
-        state.selected = min(draft.selected, len(state.entries) - 1)
-        state.dirty = draft.dirty
-        self._draft_last = replace(draft, saved_at=0.0)
-        saved = datetime.fromtimestamp(draft.saved_at)
-        today = saved.date() == datetime.now().date()
-        when = saved.strftime("%H:%M" if today else "%Y-%m-%d %H:%M")
-        self.notify(f"Restored your unsaved work from {when}", title="Draft", timeout=8)
-        return True
-
-    def _schedule_draft(self) -> None:
-        """Save the draft once changes pause (``_refresh``, which every change goes through,
-        calls this): one timer at a time, pushed back by each change."""
-        if not self._drafts_on:
-            return
-        self._draft_due = time.monotonic() + DRAFT_DELAY
-        if not self._draft_timer_pending:
-            self._draft_timer_pending = True
-            self.set_timer(DRAFT_DELAY, self._draft_tick)
-
-    def _draft_tick(self) -> None:
-        wait = self._draft_due - time.monotonic()
-        if wait > 0.01:
-            self.set_timer(wait, self._draft_tick)
-            return
-        self._draft_timer_pending = False
-        if not self._drafts_on:
-            return
-        from eventcomposer.core.drafts import Draft
-
-        state = self.state
-        draft = None
-        if state.dirty:
-            draft = Draft(
-                entries=[e.copy() for e in state.entries],
-                selected=state.selected,
-                bus=state.bus,
-                preset_path=state.preset_path,
-                preset_name=state.preset_name,
-                description=state.description,
-                dirty=state.dirty,
-                saved_at=time.time(),
-                preset_stamp=state.preset_stamp,
-            )
-        self._draft_seq += 1
-        self.write_draft(draft, self._draft_seq)
-
-    @work(thread=True, group="draft", exit_on_error=False)
-    def write_draft(self, draft: Draft | None, seq: int) -> None:
-        """Write the draft (None: remove ours, nothing is unsaved) unless a newer one is coming
-        or the user has quit cleanly."""
-        from dataclasses import replace
-
-        from eventcomposer.core.drafts import delete_draft, save_draft
-
-        problem = ""
-        with self._draft_lock:
-            if seq != self._draft_seq or not self._drafts_on:
-                return
-            key = None if draft is None else replace(draft, saved_at=0.0)
-            if key == self._draft_last:
-                return
-            try:
-                if draft is None:
-                    delete_draft(self.draft_path)
-                else:
-                    save_draft(self.draft_path, draft)
-                self._draft_last = key
-            except OSError as exc:
-                problem = f"{self.draft_path}: {exc.strerror or exc}"
-        if problem and problem != self._draft_error:  # said once, not on every change
-            self._draft_error = problem
-            with contextlib.suppress(RuntimeError):  # RuntimeError: the app is closing
-                self.call_from_thread(
-                    self.notify,
-                    f"Could not keep a draft of your unsaved work: {problem}",
-                    severity="warning",
-                    timeout=8,
-                )
-
-    def _discard_draft(self) -> None:
-        """Quitting cleanly (nothing unsaved, or the user chose to lose it): no draft is left,
-        and no pending save writes one afterwards."""
-        from eventcomposer.core.drafts import delete_draft
-
-        self._drafts_on = False
-        with self._draft_lock:
-            # Nothing to do about a failure while quitting; the next start says if it's bad.
-            with contextlib.suppress(OSError):
-                delete_draft(self.draft_path)
-            self._draft_last = None
-
     # -- help and quitting ----------------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -1379,7 +1037,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         keys = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if binding.show and binding.description:
+            if binding.description:  # footer or not: F1 lists every key
                 keys.append((binding.key_display or key, binding.description))
         if not help_text:
             help_text = self.HELP
