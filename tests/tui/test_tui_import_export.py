@@ -49,13 +49,18 @@ async def open_import(app: EventComposerApp, pilot: Any) -> ImportScreen:
 
 async def click_import(pilot: Any, screen: ImportScreen) -> None:
     """Click Import (once its press effect from an earlier click is over: a Button ignores
-    clicks while it shows that)."""
+    clicks while it shows that), then wait for an outcome that stays: the dialog closed, or a
+    message in it (the press effect and "busy" are too brief to poll for on a loaded machine)."""
     button = screen.query_one("#import", Button)
     await wait_for(pilot, lambda: not button.has_class("-active") and not screen.busy)
+    screen.query_one("#import-message", Static).update("")
     await pilot.click("#import")
     await wait_for(
         pilot,
-        lambda: button.has_class("-active") or screen.busy or pilot.app.screen is not screen,
+        lambda: (
+            pilot.app.screen is not screen
+            or (not screen.busy and screen.message not in ("", "Reading…"))
+        ),
     )
 
 
