@@ -13,7 +13,7 @@ import pytest
 import yaml
 from faultproxy import FaultProxy
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import fill, ready, settle, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
@@ -25,13 +25,6 @@ from eventcomposer.tui.screens.save_as import SaveAsScreen
 from eventcomposer.tui.widgets.presets_browser import PresetsBrowser
 
 SIZE = (120, 40)
-
-
-def fill(app: EventComposerApp, source: str, detail_type: str, detail: dict[str, Any]) -> None:
-    """Fill the selected entry's fields directly (typing is tested on its own)."""
-    app.form.field("source").input.value = source
-    app.form.field("detail-type").input.value = detail_type
-    app.editor.load_text(json.dumps(detail))
 
 
 def text_of(app: EventComposerApp, selector: str) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from faultproxy import FaultProxy
 from textual.widgets import Static
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import ready, send_and_wait, settle
 
-from eventcomposer.aws.send import RetryPolicy, SendReport
+from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.app import EventComposerApp
 
@@ -62,16 +62,6 @@ async def compose_three(app: EventComposerApp, pilot: Any) -> None:
         app.form.field("detail-type").input.value = "Fault"
         app.editor.load_text(json.dumps({"n": n}))
         await settle(pilot)
-
-
-async def send_and_wait(app: EventComposerApp, pilot: Any, key: str) -> SendReport:
-    before = app.results.report
-    await pilot.press(key)
-    await wait_for(pilot, lambda: app.results.report is not before and not app.sending)
-    await pilot.pause()
-    report = app.results.report
-    assert report is not None
-    return report
 
 
 @pytest.mark.parametrize(

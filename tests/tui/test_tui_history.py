@@ -10,7 +10,7 @@ from typing import Any
 
 from faultproxy import FaultProxy
 from textual.widgets import DataTable
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import fill, ready, send_and_wait, settle, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
@@ -26,20 +26,6 @@ from eventcomposer.tui.screens.preview import PreviewScreen
 SIZE = (120, 40)
 #: The demo rule on the ``orders`` bus that takes amounts over 100 (delivers to this queue).
 LARGE_ORDERS = "demo-orders-large-orders"
-
-
-def fill(app: EventComposerApp, source: str, detail_type: str, detail: dict[str, Any]) -> None:
-    """Fill the selected entry's fields directly (typing is tested on its own)."""
-    app.form.field("source").input.value = source
-    app.form.field("detail-type").input.value = detail_type
-    app.editor.load_text(json.dumps(detail))
-
-
-async def send_and_wait(app: EventComposerApp, pilot: Any, key: str = "f5") -> None:
-    """Press ``key`` and wait until a new report is shown."""
-    before = app.results.report
-    await pilot.press(key)
-    await wait_for(pilot, lambda: app.results.report is not before and not app.sending)
 
 
 async def open_history(app: EventComposerApp, pilot: Any) -> HistoryScreen:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.pilot import Pilot
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.send import SendReport
+    from eventcomposer.tui.app import EventComposerApp
 
 
 async def wait_for(
@@ -33,3 +38,21 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.3)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def fill(app: EventComposerApp, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+    """Fill the selected entry's fields directly (typing is tested on its own)."""
+    app.form.field("source").input.value = source
+    app.form.field("detail-type").input.value = detail_type
+    app.editor.load_text(json.dumps(detail))
+
+
+async def send_and_wait(app: EventComposerApp, pilot: Pilot[Any], key: str = "f5") -> SendReport:
+    """Press ``key`` (F5 send, F8 retry failed) and wait until a new report is shown."""
+    before = app.results.report
+    await pilot.press(key)
+    await wait_for(pilot, lambda: app.results.report is not before and not app.sending)
+    await pilot.pause()
+    report = app.results.report
+    assert report is not None
+    return report
