@@ -129,3 +129,12 @@ def cli(
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture
+def proxy(local_settings: AwsSettings) -> Iterator[Any]:
+    """A fault-injecting proxy in front of the local EventBridge (tests/faultproxy.py)."""
+    from faultproxy import FaultProxy
+
+    with FaultProxy(local_settings.endpoint_url or "") as running:
+        yield running

@@ -4,14 +4,11 @@ keeps failed entries retryable, never resends an accepted entry, and exits with 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from faultproxy import FaultProxy
 from helpers import Run, write_json
 
-from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.history import History
 from eventcomposer.paths import history_file
 
@@ -19,13 +16,6 @@ ENTRIES = [
     {"Source": "com.example.faults", "DetailType": "Fault", "Detail": json.dumps({"n": n})}
     for n in range(1, 26)
 ]
-
-
-@pytest.fixture
-def proxy(local_settings: AwsSettings) -> Iterator[FaultProxy]:
-    with FaultProxy(local_settings.endpoint_url or "") as running:
-        running.slow_seconds = 2.5
-        yield running
 
 
 def send(cli: Run, proxy: FaultProxy, tmp_path: Path, *extra: str) -> tuple[int, dict, str]:

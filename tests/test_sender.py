@@ -7,7 +7,7 @@ real local EventBridge makes them (tests/faultproxy.py); everything else is real
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,12 +27,6 @@ def entries(n: int, source: str = "com.example.send") -> list[Entry]:
         Entry(source=source, detail_type="Numbered", detail=json.dumps({"n": i}))
         for i in range(1, n + 1)
     ]
-
-
-@pytest.fixture
-def proxy(local_settings: AwsSettings) -> Iterator[FaultProxy]:
-    with FaultProxy(local_settings.endpoint_url or "") as running:
-        yield running
 
 
 @pytest.fixture
