@@ -208,7 +208,7 @@ class Sender:
                     if should_stop and should_stop():
                         report.stopped = True
                         break
-                    future = pool.submit(self._paced_call, entries, call, bus, report, attempt)
+                    future = pool.submit(self._send_call, entries, call, bus, report, attempt)
                     in_flight[future] = call
                 if not in_flight:
                     return retry
@@ -224,17 +224,6 @@ class Sender:
                 future.result()
             raise
 
-    def _paced_call(
-        self,
-        entries: Sequence[Entry],
-        indexes: list[int],
-        bus: str | None,
-        report: SendReport,
-        attempt: int,
-    ) -> list[int]:
-        self._limiter.acquire(len(indexes))
-        return self._send_call(entries, indexes, bus, report, attempt)
-
     def _send_call(
         self,
         entries: Sequence[Entry],
@@ -243,7 +232,8 @@ class Sender:
         report: SendReport,
         attempt: int,
     ) -> list[int]:
-        """One PutEvents call; returns the indexes worth retrying."""
+        """One PutEvents call, paced to the rate; returns the indexes worth retrying."""
+        self._limiter.acquire(len(indexes))
         request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
         if self._endpoint_id:
             request["EndpointId"] = self._endpoint_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -221,45 +222,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: command -> (module, function); None is no command: the TUI.
+_COMMANDS: dict[str | None, tuple[str, str]] = {
+    "send": ("eventcomposer.cli.send_cmd", "run_send"),
+    "validate": ("eventcomposer.cli.send_cmd", "run_validate"),
+    "pattern": ("eventcomposer.cli.pattern_cmd", "run_pattern"),
+    "rules": ("eventcomposer.cli.pattern_cmd", "run_rules"),
+    "history": ("eventcomposer.cli.history_cmd", "run_history"),
+    "export": ("eventcomposer.cli.export_cmd", "run_export"),
+    "import": ("eventcomposer.cli.export_cmd", "run_import"),
+    "local": ("eventcomposer.cli.local_cmd", "run_local"),
+    None: ("eventcomposer.cli.tui_cmd", "run_tui"),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    module, function = _COMMANDS[args.command]
     try:
-        if args.command == "send":
-            from eventcomposer.cli.send_cmd import run_send
-
-            return run_send(args)
-        if args.command == "validate":
-            from eventcomposer.cli.send_cmd import run_validate
-
-            return run_validate(args)
-        if args.command == "pattern":
-            from eventcomposer.cli.pattern_cmd import run_pattern
-
-            return run_pattern(args)
-        if args.command == "rules":
-            from eventcomposer.cli.pattern_cmd import run_rules
-
-            return run_rules(args)
-        if args.command == "history":
-            from eventcomposer.cli.history_cmd import run_history
-
-            return run_history(args)
-        if args.command == "export":
-            from eventcomposer.cli.export_cmd import run_export
-
-            return run_export(args)
-        if args.command == "import":
-            from eventcomposer.cli.export_cmd import run_import
-
-            return run_import(args)
-        if args.command == "local":
-            from eventcomposer.cli.local_cmd import run_local
-
-            return run_local(args)
-        from eventcomposer.cli.tui_cmd import run_tui
-
-        return run_tui(args)
+        # Each command's module is imported only when it runs: start-up stays small.
+        return getattr(importlib.import_module(module), function)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

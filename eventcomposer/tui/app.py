@@ -416,8 +416,8 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
             self.query_one("#side-panel").set_class(hidden, "-hidden")
 
     def _update_rules_panel(self) -> None:
-        """Give the rules panel the entry as it will be sent (variables resolved), and load the
-        bus's rules when the bus changed. Both return at once: the panel works in workers."""
+        """Give the rules panel the entry being edited, and load the bus's rules when the bus
+        changed. Both return at once: the panel works (and resolves variables) in workers."""
         panel = self._rules_panel
         if panel is None:
             return
@@ -425,13 +425,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         if self.active_settings is not None and self._rules_bus != state.bus:
             self._rules_bus = state.bus
             panel.load_rules(self.active_settings, state.bus)
-        from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
-
-        try:
-            entry = resolve_entry(state.entry, TemplateContext(), "entry")
-        except TemplateError:
-            entry = state.entry
-        panel.update_entry(entry)
+        panel.update_entry(state.entry)
 
     def _validate_fields(self) -> None:
         """Problems of the selected entry's fields, except Detail (the editor checks that off the

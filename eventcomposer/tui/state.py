@@ -30,26 +30,14 @@ class ComposerState:
     description: str = ""
     dirty: bool = False
     max_entries: int = MAX_ENTRIES_PER_CALL
-    #: The preset file's st_mtime_ns and st_size when it was opened or saved (None: unknown), so
+    #: The preset file's (st_mtime_ns, st_size) when it was opened or saved (None: unknown), so
     #: that saving over a file someone changed meanwhile asks first.
-    preset_mtime_ns: int | None = None
-    preset_size: int | None = None
+    preset_stamp: tuple[int, int] | None = None
 
     @property
     def entry(self) -> Entry:
         """The selected entry."""
         return self.entries[self.selected]
-
-    @property
-    def preset_stamp(self) -> tuple[int, int] | None:
-        """(st_mtime_ns, st_size) of the preset file as last opened or saved, if known."""
-        if self.preset_mtime_ns is None or self.preset_size is None:
-            return None
-        return (self.preset_mtime_ns, self.preset_size)
-
-    @preset_stamp.setter
-    def preset_stamp(self, stamp: tuple[int, int] | None) -> None:
-        self.preset_mtime_ns, self.preset_size = stamp if stamp else (None, None)
 
     @property
     def bus_label(self) -> str:

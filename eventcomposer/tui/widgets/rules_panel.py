@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from eventcomposer.aws.send import SendReport
     from eventcomposer.aws.settings import AwsSettings
     from eventcomposer.core.entries import Entry
+from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 
 #: Seconds to wait after the last edit before evaluating.
 DEBOUNCE = 0.1
@@ -309,7 +310,8 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         self._evaluate()
 
     def update_entry(self, entry: Entry | None) -> None:
-        """The entry being edited changed: re-evaluate after a short pause in typing."""
+        """The entry being edited changed: re-evaluate after a short pause in typing (its
+        variables, such as ``{{now}}``, are resolved then, in the worker)."""
         self.entry = entry.copy() if entry is not None else None
         if self._timer is not None:
             self._timer.stop()
@@ -417,7 +419,8 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         else:
             account, region = _account_region(rules)
             try:
-                verdicts = evaluate_rules(rules, event_for_entry(entry, account, region))
+                event = event_for_entry(_resolved(entry), account, region)
+                verdicts = evaluate_rules(rules, event)
             except Exception as exc:  # a bug must not take the composer down
                 self._from_thread(self._evaluation_failed, generation, str(exc))
                 return
@@ -534,3 +537,12 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
                 if old != new:
                     options.replace_option_prompt_at_index(index, new.renderable())
         self._rows = rows
+
+
+def _resolved(entry: Entry) -> Entry:
+    """The entry with its variables resolved, as Send would send it; unresolvable ones (an
+    unset ``{{env.X}}``) are left as written, and the form says what is wrong with them."""
+    try:
+        return resolve_entry(entry, TemplateContext(), "entry")
+    except TemplateError:
+        return entry
