@@ -120,10 +120,13 @@ def cli(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
 
-    def run(*args: str, endpoint: bool = True) -> tuple[int, str, str]:
+    def run(*args: str, endpoint: bool | str = True) -> tuple[int, str, str]:
+        """``endpoint``: True for the local EventBridge, a URL for another (a fault proxy),
+        False for none (the command's own arguments decide)."""
         argv = list(args)
         if endpoint:
-            argv += ["--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1"]
+            url = local_settings.endpoint_url if endpoint is True else endpoint
+            argv += ["--endpoint-url", url or "", "--region", "us-east-1"]
         code = main(argv)
         captured = capsys.readouterr()
         return code, captured.out, captured.err

@@ -50,11 +50,17 @@ class FaultProxy:
         self.calls: list[list[dict[str, Any]]] = []
         self.forwarded: list[list[dict[str, Any]]] = []
         self.fault_on: Callable[[int], str | None] | None = None
-        self.slow_seconds = 3.0
+        self.slow_seconds = 2.5  # past the 1 s timeouts the tests set
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.endpoint_url = ""
+
+    def fail_source(
+        self, source: str, code: str = "InternalFailure", message: str = "injected failure"
+    ) -> None:
+        """Fail every entry from ``source`` with ``code`` (the others pass)."""
+        self.fail_entry = lambda entry: (code, message) if entry.get("Source") == source else None
 
     def start(self) -> str:
         proxy = self

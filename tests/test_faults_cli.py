@@ -26,12 +26,8 @@ def send(cli: Run, proxy: FaultProxy, tmp_path: Path, *extra: str) -> tuple[int,
         f"file://{path}",
         "--output",
         "json",
-        "--endpoint-url",
-        proxy.endpoint_url,
-        "--region",
-        "us-east-1",
         *extra,
-        endpoint=False,
+        endpoint=proxy.endpoint_url,
     )
     return code, json.loads(out) if out.strip() else {}, " ".join(err.split())
 

@@ -107,11 +107,7 @@ def test_a_mix_of_good_and_bad_entries_shows_each_outcome_and_exits_1(
         f"file://{path}",
         "--output",
         "json",
-        "--endpoint-url",
-        proxy.endpoint_url,
-        "--region",
-        "us-east-1",
-        endpoint=False,
+        endpoint=proxy.endpoint_url,
     )
     assert code == 1
     response = json.loads(out)
@@ -126,11 +122,7 @@ def test_a_mix_of_good_and_bad_entries_shows_each_outcome_and_exits_1(
         "send",
         "--entries",
         f"file://{path}",
-        "--endpoint-url",
-        proxy.endpoint_url,
-        "--region",
-        "us-east-1",
-        endpoint=False,
+        endpoint=proxy.endpoint_url,
     )
     assert code == 1
     assert "FailedEntryCount: 1 of 3" in out

@@ -130,52 +130,46 @@ async def test_field_validation_shows_messages_beside_fields(
 
 
 async def test_batch_with_one_failing_entry_then_retry_failed_sends_only_it(
-    local_settings: AwsSettings, presets_dir: Path, marker: str
+    local_settings: AwsSettings, presets_dir: Path, marker: str, proxy: FaultProxy
 ) -> None:
-    assert local_settings.endpoint_url
-    with FaultProxy(local_settings.endpoint_url) as proxy:
-        proxy.fail_entry = lambda entry: (
-            ("InternalFailure", "injected failure")
-            if entry["Source"] == "com.example.flaky"
-            else None
-        )
-        settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
-        app = EventComposerApp(
-            settings, presets_dir, retry=RetryPolicy(max_attempts=2, base_delay=0.01)
-        )
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            fill(app, "com.example.orders", "Order Placed", {"marker": marker})
-            await app.batch_action("add")
-            fill(app, "com.example.flaky", "Order Placed", {"marker": marker})
-            await app.batch_action("add")
-            fill(app, "com.example.orders", "Order Placed", {"n": 3, "marker": marker})
-            await settle(pilot)
-            await pilot.press("f5")
-            await wait_for(pilot, lambda: app.results.report is not None)
-            report = app.results.report
-            assert report is not None
-            assert [o.ok for o in report.outcomes] == [True, False, True]
-            rows = grid_rows(app)
-            assert rows[1][:4] == ["2", "com.example.flaky", "Order Placed", "InternalFailure"]
-            assert rows[1][4] == "injected failure"
-            assert rows[0][3] and rows[2][3]
-            assert "FailedEntryCount: 1" in text_of(app, "#results-summary")
-            calls_before = len(proxy.calls)
-            first_ids = [o.event_id for o in report.outcomes]
+    proxy.fail_source("com.example.flaky")
+    settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
+    app = EventComposerApp(
+        settings, presets_dir, retry=RetryPolicy(max_attempts=2, base_delay=0.01)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"marker": marker})
+        await app.batch_action("add")
+        fill(app, "com.example.flaky", "Order Placed", {"marker": marker})
+        await app.batch_action("add")
+        fill(app, "com.example.orders", "Order Placed", {"n": 3, "marker": marker})
+        await settle(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.results.report is not None)
+        report = app.results.report
+        assert report is not None
+        assert [o.ok for o in report.outcomes] == [True, False, True]
+        rows = grid_rows(app)
+        assert rows[1][:4] == ["2", "com.example.flaky", "Order Placed", "InternalFailure"]
+        assert rows[1][4] == "injected failure"
+        assert rows[0][3] and rows[2][3]
+        assert "FailedEntryCount: 1" in text_of(app, "#results-summary")
+        calls_before = len(proxy.calls)
+        first_ids = [o.event_id for o in report.outcomes]
 
-            proxy.fail_entry = None
-            await pilot.press("f8")
-            await wait_for(pilot, lambda: app.results.report is not report)
-            retried = app.results.report
-            assert retried is not None
-            assert retried.failed_count == 0
-            new_calls = proxy.calls[calls_before:]
-            assert [[e["Source"] for e in call] for call in new_calls] == [["com.example.flaky"]]
-            assert retried.outcomes[0].event_id == first_ids[0]
-            assert retried.outcomes[2].event_id == first_ids[2]
-            assert retried.outcomes[1].event_id
-            assert "FailedEntryCount: 0" in text_of(app, "#results-summary")
+        proxy.fail_entry = None
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.results.report is not report)
+        retried = app.results.report
+        assert retried is not None
+        assert retried.failed_count == 0
+        new_calls = proxy.calls[calls_before:]
+        assert [[e["Source"] for e in call] for call in new_calls] == [["com.example.flaky"]]
+        assert retried.outcomes[0].event_id == first_ids[0]
+        assert retried.outcomes[2].event_id == first_ids[2]
+        assert retried.outcomes[1].event_id
+        assert "FailedEntryCount: 0" in text_of(app, "#results-summary")
 
 
 async def test_save_preset_writes_the_yaml(local_settings: AwsSettings, presets_dir: Path) -> None:

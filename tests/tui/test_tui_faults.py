@@ -5,7 +5,6 @@ resends one whose outcome is unknown (it may have been accepted)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,13 +20,6 @@ from eventcomposer.tui.app import EventComposerApp
 
 SIZE = (120, 40)
 RETRY = RetryPolicy(max_attempts=3, base_delay=0)
-
-
-@pytest.fixture
-def proxy(local_settings: AwsSettings) -> Iterator[FaultProxy]:
-    with FaultProxy(local_settings.endpoint_url or "") as running:
-        running.slow_seconds = 2.5
-        yield running
 
 
 def number(entry: dict[str, Any]) -> int:

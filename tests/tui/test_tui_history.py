@@ -91,27 +91,21 @@ async def test_a_preset_send_is_labelled_with_the_preset_name(
 
 
 async def test_a_retry_is_kept_in_the_history_too(
-    local_settings: AwsSettings, presets_dir: Path, marker: str
+    local_settings: AwsSettings, presets_dir: Path, marker: str, proxy: FaultProxy
 ) -> None:
-    assert local_settings.endpoint_url
-    with FaultProxy(local_settings.endpoint_url) as proxy:
-        proxy.fail_entry = lambda entry: (
-            ("InternalFailure", "injected failure")
-            if entry["Source"] == "com.example.flaky"
-            else None
-        )
-        settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
-        app = EventComposerApp(
-            settings, presets_dir, retry=RetryPolicy(max_attempts=1, base_delay=0.01)
-        )
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            fill(app, "com.example.flaky", "Order Placed", {"marker": marker})
-            await send_and_wait(app, pilot)
-            assert app.results.report is not None and app.results.report.failed_count == 1
-            proxy.fail_entry = None
-            await send_and_wait(app, pilot, "f8")
-            assert app.results.report is not None and app.results.report.failed_count == 0
+    proxy.fail_source("com.example.flaky")
+    settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
+    app = EventComposerApp(
+        settings, presets_dir, retry=RetryPolicy(max_attempts=1, base_delay=0.01)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.flaky", "Order Placed", {"marker": marker})
+        await send_and_wait(app, pilot)
+        assert app.results.report is not None and app.results.report.failed_count == 1
+        proxy.fail_entry = None
+        await send_and_wait(app, pilot, "f8")
+        assert app.results.report is not None and app.results.report.failed_count == 0
     retry, first = History(history_file()).records()
     assert first.labels == ["unsaved batch"] and first.failed == 1
     assert first.results[0]["ErrorCode"] == "InternalFailure"
