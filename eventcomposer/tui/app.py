@@ -1031,7 +1031,9 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         keys = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if binding.description:  # footer or not: F1 lists every key
+            # The footer's keys, and ours kept off it (they carry ids; the widgets' own
+            # cursor keys don't and stay out of the list).
+            if binding.description and (binding.show or binding.id):
                 keys.append((binding.key_display or key, binding.description))
         if not help_text:
             help_text = self.HELP
