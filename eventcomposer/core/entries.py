@@ -8,26 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-#: PutEvents entry keys, in the order the API documents them.
-API_KEYS: tuple[str, ...] = (
-    "Source",
-    "DetailType",
-    "Resources",
-    "Detail",
-    "Time",
-    "TraceHeader",
-    "EventBusName",
-)
-#: API key -> Entry attribute.
-_ATTRS = {
-    "Source": "source",
-    "DetailType": "detail_type",
-    "Resources": "resources",
-    "Detail": "detail",
-    "Time": "time",
-    "TraceHeader": "trace_header",
-    "EventBusName": "event_bus_name",
-}
+from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
 
 
 class EntryFormatError(ValueError):
@@ -63,17 +44,13 @@ class Entry:
 
         ``bus`` fills EventBusName when the entry names none.
         """
-        out: dict[str, Any] = {"Source": self.source, "DetailType": self.detail_type}
-        if self.resources:
-            out["Resources"] = list(self.resources)
-        out["Detail"] = self.detail
-        if self.time:
-            out["Time"] = self.time
-        if self.trace_header:
-            out["TraceHeader"] = self.trace_header
-        target_bus = self.event_bus_name or bus
-        if target_bus:
-            out["EventBusName"] = target_bus
+        out: dict[str, Any] = {}
+        for f in FIELDS:
+            value = f.get(self)
+            if f.api == "EventBusName":
+                value = value or bus
+            if f.kind is Kind.TEXT or f.kind is Kind.JSON or value:
+                out[f.api] = list(value) if isinstance(value, list) else value
         return out
 
     @classmethod
@@ -84,32 +61,30 @@ class Entry:
         """
         if not isinstance(data, Mapping):
             raise EntryFormatError(f"{where}: must be an object, not {json_type_name(data)}")
-        unknown = [k for k in data if k not in _ATTRS]
+        unknown = [k for k in data if k not in BY_API]
         if unknown:
             raise EntryFormatError(
                 f"{where}: unknown key {unknown[0]!r} (known: {', '.join(API_KEYS)})"
             )
         values: dict[str, Any] = {}
-        for key, attr in _ATTRS.items():
-            if key not in data:
-                continue
-            value = data[key]
-            if key == "Resources":
+        for key, value in data.items():
+            f = BY_API[key]
+            if f.kind is Kind.LIST:
                 if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
-                    raise EntryFormatError(f"{where}, Resources: must be a list of strings")
-                values[attr] = list(value)
-            elif key == "Detail" and isinstance(value, Mapping):
-                values[attr] = dump_detail(value)
+                    raise EntryFormatError(f"{where}, {key}: must be a list of strings")
+                values[f.attr] = list(value)
+            elif f.kind is Kind.JSON and isinstance(value, Mapping):
+                values[f.attr] = dump_detail(value)
                 values["detail_as_mapping"] = True
-            elif value is None and key not in ("Source", "DetailType", "Detail"):
+            elif value is None and f.kind is Kind.OPTIONAL:
                 continue
             elif not isinstance(value, str):
                 raise EntryFormatError(
                     f"{where}, {key}: must be a string, not {json_type_name(value)}"
                 )
             else:
-                values[attr] = value
-                if key == "Detail":
+                values[f.attr] = value
+                if f.kind is Kind.JSON:
                     values["detail_as_mapping"] = False
         values["key_order"] = tuple(data)
         return cls(**values)

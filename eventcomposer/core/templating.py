@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from eventcomposer.core.entries import Entry
+from eventcomposer.core.fields import FIELDS, Kind
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _NUMERIC_IN_JSON = re.compile(r'"\{\{\s*(seq|random\.int\([^{}]*\))\s*\}\}"')
@@ -84,26 +85,19 @@ def render(text: str, ctx: TemplateContext, where: str, seq: int, json_text: boo
 def resolve_entry(entry: Entry, ctx: TemplateContext, where: str = "entry") -> Entry:
     """A copy of ``entry`` with every variable resolved; takes the next ``seq`` number."""
     seq = ctx.next_seq()
-    return entry.copy(
-        source=render(entry.source, ctx, f"{where}, Source", seq),
-        detail_type=render(entry.detail_type, ctx, f"{where}, DetailType", seq),
-        detail=render(entry.detail, ctx, f"{where}, Detail", seq, json_text=True),
-        resources=[
-            render(r, ctx, f"{where}, Resources[{i}]", seq)
-            for i, r in enumerate(entry.resources, start=1)
-        ],
-        time=render(entry.time, ctx, f"{where}, Time", seq) if entry.time else entry.time,
-        trace_header=(
-            render(entry.trace_header, ctx, f"{where}, TraceHeader", seq)
-            if entry.trace_header
-            else entry.trace_header
-        ),
-        event_bus_name=(
-            render(entry.event_bus_name, ctx, f"{where}, EventBusName", seq)
-            if entry.event_bus_name
-            else entry.event_bus_name
-        ),
-    )
+    changes: dict[str, object] = {}
+    for f in FIELDS:
+        value = f.get(entry)
+        if isinstance(value, list):
+            changes[f.attr] = [
+                render(item, ctx, f"{where}, {f.api}[{i}]", seq)
+                for i, item in enumerate(value, start=1)
+            ]
+        elif value:
+            changes[f.attr] = render(
+                value, ctx, f"{where}, {f.api}", seq, json_text=f.kind is Kind.JSON
+            )
+    return entry.copy(**changes)
 
 
 def _value(expr: str, ctx: TemplateContext, where: str, seq: int) -> str:
