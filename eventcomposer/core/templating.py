@@ -41,6 +41,8 @@ class TemplateError(ValueError):
     def __init__(self, variable: str, where: str, reason: str) -> None:
         self.variable = variable
         self.where = where
+        #: The entry field it is in (``Source``, ``Resources[2]``), when resolving an entry.
+        self.field: str | None = None
         super().__init__(f"{where}: {{{{{variable}}}}} {reason}")
 
 
@@ -89,15 +91,24 @@ def resolve_entry(entry: Entry, ctx: TemplateContext, where: str = "entry") -> E
     for f in FIELDS:
         value = f.get(entry)
         if isinstance(value, list):
-            changes[f.attr] = [
-                render(item, ctx, f"{where}, {f.api}[{i}]", seq)
-                for i, item in enumerate(value, start=1)
-            ]
+            items = []
+            for i, item in enumerate(value, start=1):
+                items.append(_render_field(item, ctx, where, f"{f.api}[{i}]", seq, False))
+            changes[f.attr] = items
         elif value:
-            changes[f.attr] = render(
-                value, ctx, f"{where}, {f.api}", seq, json_text=f.kind is Kind.JSON
-            )
+            changes[f.attr] = _render_field(value, ctx, where, f.api, seq, f.kind is Kind.JSON)
     return entry.copy(**changes)
+
+
+def _render_field(
+    text: str, ctx: TemplateContext, where: str, name: str, seq: int, json_text: bool
+) -> str:
+    """``render`` for one entry field; a TemplateError says which field."""
+    try:
+        return render(text, ctx, f"{where}, {name}", seq, json_text=json_text)
+    except TemplateError as exc:
+        exc.field = name
+        raise
 
 
 def _value(expr: str, ctx: TemplateContext, where: str, seq: int) -> str:

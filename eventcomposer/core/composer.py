@@ -1,0 +1,416 @@
+"""The composer's model: the batch being composed, and the only source of truth the TUI shows.
+
+Widgets render from a :class:`Composer` and post edits; nothing else keeps a copy of an entry.
+Every entry has a stable id, so an edit that arrives after the selection moved on still lands
+on the entry it was made in. What is derived (problems, sizes) is computed here, on the entries
+as they will be sent (variables resolved, Detail compacted), so what the screen says is what
+Send does. A draft is a :class:`Snapshot` of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from eventcomposer.core.entries import Entry, as_sent
+from eventcomposer.core.fields import BY_API, Kind
+from eventcomposer.core.sizes import entry_size, format_bytes
+from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
+from eventcomposer.core.validation import (
+    DEFAULT_LIMITS,
+    DetailCheck,
+    Limits,
+    Problem,
+    check_detail,
+    validate_call,
+    validate_entry,
+)
+
+#: The bus an entry without EventBusName goes to, when the batch names none either.
+DEFAULT_BUS = "default"
+
+_ids = itertools.count(1)
+
+
+@lru_cache(maxsize=32)
+def detail_check(text: str) -> DetailCheck:
+    """``check_detail`` remembered by text: the Detail editor's worker and the model ask the same
+    question about the same (possibly 1 MiB) text; it is answered once."""
+    return check_detail(text)
+
+
+def blank_entry() -> Entry:
+    """A new entry as the form starts it."""
+    return Entry(source="", detail_type="", detail="{}")
+
+
+@dataclass(frozen=True)
+class EntryCheck:
+    """What is wrong with one entry and how big it is, as it will be sent."""
+
+    problems: tuple[Problem, ...]
+    size: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def by_field(self) -> dict[str, Problem]:
+        """The first problem of each field (``Resources[2]``, ``Detail``, ``size``, ...)."""
+        out: dict[str, Problem] = {}
+        for problem in self.problems:
+            if problem.field:
+                out.setdefault(problem.field, problem)
+        return out
+
+
+@dataclass(frozen=True)
+class SentMark:
+    """One entry's outcome in the last send; dropped as soon as the entry is edited."""
+
+    event_id: str | None
+    error_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The composer as it stands (a draft): entries, selection, bus and the preset's identity."""
+
+    entries: tuple[Entry, ...]
+    selected: int = 0
+    bus: str | None = None
+    preset_path: Path | None = None
+    preset_name: str = ""
+    description: str = ""
+    dirty: bool = True
+    preset_stamp: tuple[int, int] | None = None
+
+
+class Composer:
+    """The batch of one PutEvents call, the selected entry, the bus, and the preset it is from."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self._entries: list[Entry] = [blank_entry()]
+        self._ids: list[int] = [next(_ids)]
+        self.selected = 0
+        self.bus: str | None = None
+        self.preset_path: Path | None = None
+        self.preset_name = ""
+        self.description = ""
+        self.dirty = False
+        #: The preset file's (st_mtime_ns, st_size) when opened or saved, to notice changes.
+        self.preset_stamp: tuple[int, int] | None = None
+        #: Why the last Send was refused; cleared by the next edit.
+        self.refusal = ""
+        #: entry id -> its outcome in the last send (the rules panel's "delivered").
+        self.sent: dict[int, SentMark] = {}
+        self._checks: dict[int, tuple[Entry, str | None, EntryCheck]] = {}
+        #: Bumped by every change, so that views can tell whether they are current.
+        self.revision = 0
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The entries as written (a copy of the list: change them through the methods)."""
+        return list(self._entries)
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    @property
+    def entry(self) -> Entry:
+        """The selected entry."""
+        return self._entries[self.selected]
+
+    @property
+    def entry_id(self) -> int:
+        """The selected entry's id."""
+        return self._ids[self.selected]
+
+    @property
+    def max_entries(self) -> int:
+        return self.limits.entries_per_call
+
+    @property
+    def can_add(self) -> bool:
+        return len(self._entries) < self.max_entries
+
+    @property
+    def bus_label(self) -> str:
+        return self.bus or DEFAULT_BUS
+
+    def index_of(self, entry_id: int) -> int | None:
+        try:
+            return self._ids.index(entry_id)
+        except ValueError:
+            return None
+
+    def entry_bus(self, index: int | None = None) -> str | None:
+        """Where an entry goes: its own EventBusName, else the batch's bus (None: default)."""
+        entry = self._entries[self.selected if index is None else index]
+        return entry.event_bus_name or self.bus
+
+    # -- derived: problems and sizes, as sent ---------------------------------------------------
+
+    def check(self, index: int | None = None) -> EntryCheck:
+        """Problems and size of an entry as it will be sent: variables resolved and Detail
+        compacted; Detail is checked as written, so line and column point into the editor."""
+        index = self.selected if index is None else index
+        entry, entry_id = self._entries[index], self._ids[index]
+        cached = self._checks.get(entry_id)
+        if cached is not None and cached[0] == entry and cached[1] == self.bus:
+            return cached[2]
+        result = self._check(entry, index + 1)
+        self._checks[entry_id] = (entry, self.bus, result)
+        return result
+
+    def _check(self, entry: Entry, number: int) -> EntryCheck:
+        problems: list[Problem] = []
+        try:
+            resolved = resolve_entry(as_sent(entry), TemplateContext(), f"entry {number}")
+        except TemplateError as exc:
+            problems.append(Problem(number, exc.field, str(exc).split(": ", 1)[-1]))
+            resolved = as_sent(entry)
+        detail = detail_check(entry.detail)
+        if detail.problem:
+            problems.append(Problem(number, "Detail", detail.problem, detail.line, detail.column))
+        for problem in validate_entry(resolved, number, self.limits):
+            if problem.field == "Detail" and detail.problem:
+                continue  # already said, with the line and column of the editor's text
+            if problem.field == "size":
+                problem = replace(problem, field="Detail")  # the Detail is what to shorten
+            if not any(p.field == problem.field for p in problems):
+                problems.append(problem)
+        return EntryCheck(tuple(problems), entry_size(resolved))
+
+    def invalid(self) -> set[int]:
+        """Indexes of the entries that would be refused."""
+        return {i for i in range(len(self._entries)) if not self.check(i).ok}
+
+    def request_size(self) -> int:
+        return sum(self.check(i).size for i in range(len(self._entries)))
+
+    def size_note(self) -> str:
+        """The selected entry's and the request's size against the limit, in words."""
+        return (
+            f"entry {format_bytes(self.check().size)}, request "
+            f"{format_bytes(self.request_size())} of {format_bytes(self.limits.request_bytes)}"
+        )
+
+    # -- what Send sends --------------------------------------------------------------------------
+
+    def resolved(self, context: TemplateContext | None = None) -> list[Entry]:
+        """The entries exactly as they go over the wire: variables resolved (one context for the
+        whole call), Detail compacted, each entry's bus set. Raises TemplateError."""
+        context = context or TemplateContext()
+        return [
+            resolve_entry(as_sent(self._with_bus(e)), context, f"entry {i}")
+            for i, e in enumerate(self._entries, 1)
+        ]
+
+    def with_buses(self) -> list[Entry]:
+        """The entries as written, each with the bus it goes to (for history and exports)."""
+        return [self._with_bus(e) for e in self._entries]
+
+    def _with_bus(self, entry: Entry) -> Entry:
+        if entry.event_bus_name or not self.bus:
+            return entry
+        return entry.copy(event_bus_name=self.bus)
+
+    def send_problems(self) -> list[Problem]:
+        """Why Send would be refused (empty: it may go): every entry's problems, then the
+        call's (count, total size)."""
+        problems = [p for i in range(len(self._entries)) for p in self.check(i).problems]
+        try:
+            resolved = self.resolved()
+        except TemplateError:
+            return problems  # each entry's check has said which variable
+        problems += [p for p in validate_call(resolved, self.limits) if p.entry is None]
+        return problems
+
+    # -- editing ----------------------------------------------------------------------------------
+
+    def _changed(self, entry_ids: Sequence[int] = ()) -> None:
+        self.dirty = True
+        self.refusal = ""
+        for entry_id in entry_ids:
+            self.sent.pop(entry_id, None)
+        self.revision += 1
+
+    def set_field(self, entry_id: int, api: str, value: str | list[str] | None) -> bool:
+        """Set one field of the entry with ``entry_id`` (wherever the selection is now);
+        returns whether anything changed."""
+        index = self.index_of(entry_id)
+        if index is None:
+            return False
+        f = BY_API[api]
+        if f.kind is Kind.OPTIONAL and not value:
+            value = None
+        entry = self._entries[index]
+        if f.get(entry) == value:
+            return False
+        changes: dict[str, object] = {f.attr: list(value) if isinstance(value, list) else value}
+        self._entries[index] = entry.copy(**changes)
+        self._changed([entry_id])
+        return True
+
+    def update_entry(self, entry: Entry, index: int | None = None) -> bool:
+        """Replace a whole entry (the selected one by default)."""
+        index = self.selected if index is None else index
+        if self._entries[index] == entry:
+            return False
+        self._entries[index] = entry
+        self._changed([self._ids[index]])
+        return True
+
+    def select(self, index: int) -> bool:
+        if not 0 <= index < len(self._entries) or index == self.selected:
+            return False
+        self.selected = index
+        self.revision += 1
+        return True
+
+    def add(self, entry: Entry | None = None) -> int:
+        """Insert an entry after the selected one and select it; refuses past the call limit."""
+        if not self.can_add:
+            raise ValueError(f"one PutEvents call takes at most {self.max_entries} entries")
+        self._entries.insert(self.selected + 1, entry or blank_entry())
+        self._ids.insert(self.selected + 1, next(_ids))
+        self.selected += 1
+        self._changed()
+        return self.selected
+
+    def duplicate(self) -> int:
+        return self.add(self.entry.copy())
+
+    def remove(self) -> int:
+        """Remove the selected entry; the batch always keeps one (a blank one if need be)."""
+        del self._entries[self.selected]
+        del self._ids[self.selected]
+        if not self._entries:
+            self._entries.append(blank_entry())
+            self._ids.append(next(_ids))
+        self.selected = min(self.selected, len(self._entries) - 1)
+        self._changed()
+        return self.selected
+
+    def move(self, delta: int) -> int:
+        """Move the selected entry up (-1) or down (+1) in the batch."""
+        target = self.selected + delta
+        if not 0 <= target < len(self._entries):
+            return self.selected
+        for seq in (self._entries, self._ids):
+            seq[self.selected], seq[target] = seq[target], seq[self.selected]  # type: ignore[index]
+        self.selected = target
+        self._changed()
+        return self.selected
+
+    def set_bus(self, bus: str | None) -> bool:
+        bus = None if bus in (None, "", DEFAULT_BUS) else bus
+        if bus == self.bus:
+            return False
+        self.bus = bus
+        self._changed()
+        return True
+
+    def refuse(self, reason: str) -> None:
+        """Send was refused: say why until the next edit."""
+        self.refusal = reason
+        self.revision += 1
+
+    def record_send(self, marks: dict[int, SentMark]) -> None:
+        """The last send's outcomes, by entry id (an earlier send's marks are dropped)."""
+        self.sent = dict(marks)
+        self.revision += 1
+
+    # -- whole batches ----------------------------------------------------------------------------
+
+    def load(
+        self,
+        entries: Sequence[Entry],
+        bus: str | None,
+        path: Path | None,
+        name: str,
+        description: str = "",
+        stamp: tuple[int, int] | None = None,
+    ) -> None:
+        """Replace everything with a preset's contents (not dirty); ``stamp`` is the file's
+        (st_mtime_ns, st_size) as read."""
+        self.restore(
+            Snapshot(
+                tuple(entries[: self.max_entries]),
+                0,
+                bus,
+                path,
+                name,
+                description,
+                dirty=False,
+                preset_stamp=stamp,
+            )
+        )
+
+    def mark_saved(self, path: Path, name: str, stamp: tuple[int, int] | None) -> None:
+        self.preset_path, self.preset_name, self.preset_stamp = path, name, stamp
+        self.dirty = False
+        self.revision += 1
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            tuple(self._entries),
+            self.selected,
+            self.bus,
+            self.preset_path,
+            self.preset_name,
+            self.description,
+            self.dirty,
+            self.preset_stamp,
+        )
+
+    def restore(self, snapshot: Snapshot) -> None:
+        entries = list(snapshot.entries[: self.max_entries]) or [blank_entry()]
+        self._entries = [e.copy() for e in entries]
+        self._ids = [next(_ids) for _ in entries]
+        self.selected = min(max(snapshot.selected, 0), len(entries) - 1)
+        self.bus = snapshot.bus
+        self.preset_path = snapshot.preset_path
+        self.preset_name = snapshot.preset_name
+        self.description = snapshot.description
+        self.dirty = snapshot.dirty
+        self.preset_stamp = snapshot.preset_stamp
+        self.refusal = ""
+        self.sent = {}
+        self._checks.clear()
+        self.revision += 1
+
+
+@dataclass(frozen=True)
+class BatchFromElsewhere:
+    """Entries from the history or AWS CLI input, as the composer shows them, and a note."""
+
+    entries: list[Entry] = field(default_factory=list)
+    bus: str | None = None
+    note: str = ""
+
+
+def batch_from_entries(entries: Sequence[Entry], max_entries: int) -> BatchFromElsewhere:
+    """The first ``max_entries`` entries; a bus they all name becomes the batch's bus (in the
+    header, switched with F2); otherwise each entry keeps its own (shown in its form)."""
+    kept = [e.copy(detail_as_mapping=True) for e in entries[:max_entries]]
+    notes = []
+    if len(entries) > len(kept):
+        notes.append(f"first {len(kept)} of {len(entries)} entries: one call's worth")
+    buses = {e.event_bus_name or DEFAULT_BUS for e in kept}
+    bus: str | None = None
+    if len(buses) == 1:
+        only = buses.pop()
+        bus = None if only == DEFAULT_BUS else only
+        kept = [e.copy(event_bus_name=None) for e in kept]
+    elif buses:
+        notes.append(f"the entries go to {len(buses)} buses: {', '.join(sorted(buses))}")
+    return BatchFromElsewhere(kept, bus, "; ".join(notes))
