@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from eventcomposer.core.entries import Entry, as_sent
+from eventcomposer.core.entries import Entry, as_sent, compact_detail
 from eventcomposer.core.fields import BY_API, Kind
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
@@ -260,6 +260,15 @@ class Composer:
         self._changed([entry_id])
         return True
 
+    def reformat_detail(self, entry_id: int, text: str) -> None:
+        """The same Detail, laid out differently (the editor pretty-prints): not an edit."""
+        index = self.index_of(entry_id)
+        if index is None:
+            return
+        entry = self._entries[index]
+        if entry.detail != text and compact_detail(entry.detail) == compact_detail(text):
+            self._entries[index] = entry.copy(detail=text)
+
     def update_entry(self, entry: Entry, index: int | None = None) -> bool:
         """Replace a whole entry (the selected one by default)."""
         index = self.selected if index is None else index
@@ -359,6 +368,12 @@ class Composer:
         self.preset_path, self.preset_name, self.preset_stamp = path, name, stamp
         self.dirty = False
         self.revision += 1
+
+    def forget_preset_file(self) -> None:
+        """The preset's file is gone: the batch is kept, unsaved."""
+        self.preset_path = None
+        self.preset_stamp = None
+        self._changed()
 
     def snapshot(self) -> Snapshot:
         return Snapshot(

@@ -1,19 +1,30 @@
 """Drafts: the composer's unsaved batch, kept on disk so that a crash or a kill loses nothing.
 
-Pure (de)serialization and the file's read and write; the TUI decides when to save. A draft holds
-what the user typed (entries with Detail exactly as in the editor, the bus, the preset it came
-from) and nothing else: no settings, so no credentials can ever end up in it.
+A draft is a snapshot of the composer model (``core.composer.Snapshot``) and the time it was
+taken: what the user typed (entries with Detail exactly as in the editor, the bus, the preset it
+came from) and nothing else, so no setting or credential can end up in it. Each running composer
+keeps its own draft file, locked while it runs: a second instance never restores or deletes a
+live one's draft, and the drafts of instances that died are offered on the next start.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: msvcrt's locking instead
+    fcntl = None  # type: ignore[assignment]
+
+from eventcomposer.core.composer import Snapshot
 from eventcomposer.core.entries import Entry
+from eventcomposer.core.fields import FIELDS, Kind
 from eventcomposer.core.files import atomic_write_text
 
 DRAFT_VERSION = 1
@@ -21,46 +32,34 @@ DRAFT_VERSION = 1
 #: is not ours, and reading it would slow startup down.
 MAX_DRAFT_BYTES = 64 * 1024 * 1024
 
-_ENTRY_STRINGS = ("source", "detail_type", "detail")
-_ENTRY_OPTIONAL = ("time", "trace_header", "event_bus_name")
-
 
 class DraftError(ValueError):
     """A draft file that can't be read or is not a draft; the message says why."""
 
 
-@dataclass
-class Draft:
-    """The composer's state as last seen: restored on the next start.
+@dataclass(frozen=True)
+class Draft(Snapshot):
+    """A snapshot of the composer and when it was taken (``saved_at``, seconds since the epoch).
 
     ``preset_stamp`` is the open preset file's (st_mtime_ns, st_size) when it was opened or saved,
     so that a save after restoring still notices the file changed on disk meanwhile.
     """
 
-    entries: list[Entry]
-    selected: int = 0
-    bus: str | None = None
-    preset_path: Path | None = None
-    preset_name: str = ""
-    description: str = ""
-    dirty: bool = True
     saved_at: float = 0.0
-    preset_stamp: tuple[int, int] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entries", tuple(self.entries))
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:
     """Every attribute of ``entry`` (not the API shape: Detail stays the editor's text)."""
-    return {
-        "source": entry.source,
-        "detail_type": entry.detail_type,
-        "detail": entry.detail,
-        "resources": list(entry.resources),
-        "time": entry.time,
-        "trace_header": entry.trace_header,
-        "event_bus_name": entry.event_bus_name,
-        "detail_as_mapping": entry.detail_as_mapping,
-        "key_order": list(entry.key_order),
-    }
+    data: dict[str, Any] = {}
+    for f in FIELDS:
+        value = f.get(entry)
+        data[f.attr] = list(value) if isinstance(value, list) else value
+    data["detail_as_mapping"] = entry.detail_as_mapping
+    data["key_order"] = list(entry.key_order)
+    return data
 
 
 def entry_from_json(data: Any, where: str) -> Entry:
@@ -68,35 +67,26 @@ def entry_from_json(data: Any, where: str) -> Entry:
     if not isinstance(data, Mapping):
         raise DraftError(f"{where}: not an object")
     values: dict[str, Any] = {}
-    for name in _ENTRY_STRINGS:
-        value = data.get(name, "")
-        if not isinstance(value, str):
-            raise DraftError(f"{where}: {name} is not a string")
-        values[name] = value
-    for name in _ENTRY_OPTIONAL:
-        value = data.get(name)
-        if value is not None and not isinstance(value, str):
-            raise DraftError(f"{where}: {name} is not a string")
-        values[name] = value
-    for name in ("resources", "key_order"):
-        value = data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise DraftError(f"{where}: {name} is not a list of strings")
-        values[name] = value
+    for f in FIELDS:
+        value = data.get(f.attr, [] if f.kind is Kind.LIST else None)
+        if f.kind is Kind.LIST:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise DraftError(f"{where}: {f.attr} is not a list of strings")
+        elif f.kind is Kind.OPTIONAL:
+            if value is not None and not isinstance(value, str):
+                raise DraftError(f"{where}: {f.attr} is not a string")
+        else:
+            value = "" if value is None else value
+            if not isinstance(value, str):
+                raise DraftError(f"{where}: {f.attr} is not a string")
+        values[f.attr] = value
+    key_order = data.get("key_order", [])
+    if not isinstance(key_order, list) or not all(isinstance(v, str) for v in key_order):
+        raise DraftError(f"{where}: key_order is not a list of strings")
     as_mapping = data.get("detail_as_mapping", True)
     if not isinstance(as_mapping, bool):
         raise DraftError(f"{where}: detail_as_mapping is not true or false")
-    return Entry(
-        source=values["source"],
-        detail_type=values["detail_type"],
-        detail=values["detail"],
-        resources=list(values["resources"]),
-        time=values["time"],
-        trace_header=values["trace_header"],
-        event_bus_name=values["event_bus_name"],
-        detail_as_mapping=as_mapping,
-        key_order=tuple(values["key_order"]),
-    )
+    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order))
 
 
 def draft_to_json(draft: Draft) -> str:
@@ -195,3 +185,98 @@ def load_draft(path: Path, on_problem: Callable[[str], None] | None = None) -> D
 def delete_draft(path: Path) -> None:
     """Remove the draft (quitting cleanly: nothing is unsaved). A missing file is fine."""
     Path(path).unlink(missing_ok=True)
+
+
+#: Drafts live in this folder of the state folder, one file per running composer.
+DRAFTS_FOLDER = "drafts"
+#: Where a single shared draft was kept before drafts were per instance (read once, as a
+#: draft whose composer is gone).
+LEGACY_DRAFT = "draft.json"
+
+
+class DraftSlot:
+    """This composer's own draft file, locked for as long as the composer runs.
+
+    ``orphans()`` lists the drafts of composers that are not running any more (their lock is
+    free), newest first; ``adopt()`` takes one over: its contents become this composer's, and
+    the file is removed so that no other instance offers it again.
+    """
+
+    def __init__(self, state_folder: Path) -> None:
+        self.state_folder = Path(state_folder)
+        self.folder = self.state_folder / DRAFTS_FOLDER
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.path = self.folder / f"{token}.json"
+        self._lock = _hold_lock(self.folder / f"{token}.lock")
+
+    def orphans(self) -> list[Path]:
+        """Drafts whose composer is gone, newest first (a live composer's are never listed)."""
+        found: list[tuple[float, Path]] = []
+        for path in self.folder.glob("*.json"):
+            if path == self.path:
+                continue
+            lock = _try_lock(path.with_suffix(".lock"))
+            if lock is None:
+                continue  # its composer is running
+            os.close(lock)
+            found.append((_mtime(path), path))
+        legacy = self.state_folder / LEGACY_DRAFT
+        if legacy.exists():
+            found.append((_mtime(legacy), legacy))
+        return [p for _, p in sorted(found, key=lambda item: item[0], reverse=True)]
+
+    def adopt(self, path: Path, on_problem: Callable[[str], None] | None = None) -> Draft | None:
+        """Read an orphan draft and remove it (and its lock): it is this composer's now."""
+        draft = load_draft(path, on_problem)
+        if draft is not None:
+            delete_draft(path)
+            Path(path).with_suffix(".lock").unlink(missing_ok=True)
+        return draft
+
+    def save(self, draft: Draft) -> None:
+        save_draft(self.path, draft)
+
+    def discard(self) -> None:
+        """Quitting cleanly: remove this composer's draft (never another's)."""
+        delete_draft(self.path)
+
+    def release(self) -> None:
+        """The composer ends: free the lock (its draft, if any, is offered next time)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+            self.path.with_suffix(".lock").unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _try_lock(path: Path) -> int | None:
+    """An exclusive lock on ``path`` (made if need be) as an open descriptor, or None if another
+    process holds it. The lock goes with the process, however it ends (even ``kill -9``)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # Windows
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _hold_lock(path: Path) -> int | None:
+    """This composer's own lock; None where locking is not possible (then its draft is simply
+    not protected from a second instance)."""
+    return _try_lock(path)

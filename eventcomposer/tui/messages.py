@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-if TYPE_CHECKING:
-    from eventcomposer.core.entries import Entry
-
 
 @dataclass
-class EntryEdited(Message):
-    """The entry form changed the selected entry (any field but Detail)."""
+class FieldEdited(Message):
+    """The entry form changed one field (``api``: its API name) of the entry with ``entry_id``."""
 
-    entry: Entry
+    entry_id: int
+    api: str
+    value: str | list[str]
 
 
 @dataclass

@@ -1,31 +1,36 @@
 """The composer's history, preview and AWS CLI round trips: the actions behind F6, F7, Ctrl+O
-and the palette's "copy as" commands (a mixin of EventComposerApp; they push screens and reuse
-the app's sending and loading)."""
+and the palette's "copy as" commands. They push screens and reuse the app's sending and the
+composer model's ``resolved()`` batch, so the preview, a copy and a send are the same events."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eventcomposer.core.entries import Entry
+from eventcomposer.core.templating import TemplateError
 from eventcomposer.core.validation import validate_call
+from eventcomposer.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from eventcomposer.core.cli_formats import CliInput
     from eventcomposer.core.history import HistoryRecord
+    from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.screens.history import HistoryChoice
 
 
-class RoundTripActions:
+class RoundTrips:
     """History (reopen, resend), the resolved preview, import and copy-as."""
 
-    state: Any
-    active_settings: Any
+    def __init__(self, app: EventComposerApp) -> None:
+        self.app = app
 
-    def action_history(self) -> None:
+    # -- history --------------------------------------------------------------------------------
+
+    def history(self) -> None:
         from eventcomposer.tui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(), self._history_chosen)
+        self.app.push_screen(HistoryScreen(), self._history_chosen)
 
     def _history_chosen(self, choice: HistoryChoice | None) -> None:
         if choice is None:
@@ -39,26 +44,26 @@ class RoundTripActions:
                 for i, data in enumerate(record.entries, 1)
             ]
         except EntryFormatError as exc:
-            self.notify(str(exc), title="Can't use this send", severity="error", timeout=10)
+            self.app.notify(str(exc), title="Can't use this send", severity="error", timeout=10)
             return
         if choice.action == "open":
             self.open_entries(entries, f"send {record.id} from the history")
         else:
-            self.resend_record(record, entries, failed_only=choice.action == "resend_failed")
+            self.resend(record, entries, failed_only=choice.action == "resend_failed")
 
-    def resend_record(
+    def resend(
         self, record: HistoryRecord, entries: list[Entry], failed_only: bool = False
     ) -> bool:
         """Send a past send's entries again now (all, or only those that failed and were
-        certainly not accepted), to where they went then, through the active endpoint."""
+        certainly not accepted), to the buses they went to then."""
         from eventcomposer.aws.send import UNKNOWN_OUTCOME
-        from eventcomposer.core.validation import validate_entries
 
+        app = self.app
         if failed_only:
             codes = [r.get("ErrorCode") for r in record.results]
             unknown = codes.count(UNKNOWN_OUTCOME)
             if unknown:
-                self.notify(
+                app.notify(
                     f"{unknown} entries have an unknown outcome (they may have been accepted) "
                     "and are not resent; resend the whole send (r) to include them.",
                     severity="warning",
@@ -70,112 +75,97 @@ class RoundTripActions:
                 if code not in (None, UNKNOWN_OUTCOME)
             ]
             if not entries:
-                self.notify(f"Nothing to resend: no entry of {record.id} failed for certain.")
+                app.notify(f"Nothing to resend: no entry of {record.id} failed for certain.")
                 return False
-        if self.sending:
-            self.notify("A send is already running.", severity="warning")
-            return False
-        if self.active_settings is None:
-            return self._refuse("the local EventBridge is still starting; try again in a moment")
         # An entry without EventBusName went to the default bus; the composer's bus is not
         # this send's.
         entries = [e if e.event_bus_name else e.copy(event_bus_name="default") for e in entries]
-        problems = validate_entries(entries, self.limits)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            return self._refuse(f"{problems[0]}{more}")
         if record.truncated and not failed_only:
-            self.notify(
+            app.notify(
                 f"The history kept only the first {len(record.entries)} of {record.total} "
                 "entries of this send; those are resent.",
                 severity="warning",
             )
-        self._start_send(entries, None, None, label=f"resend of {record.id}")
-        return True
+        return app.sends.send(entries, label=f"resend of {record.id}")
+
+    # -- opening entries from elsewhere ---------------------------------------------------------
 
     def open_entries(self, entries: Sequence[Entry], what: str) -> None:
         """Load entries into the composer as an unsaved batch, asking first if the batch has
         unsaved changes."""
+        app = self.app
 
         async def go(confirmed: bool | None = True) -> None:
             if confirmed:
                 await self._load_unsaved(entries, what)
 
-        if self.state.dirty:
-            from eventcomposer.tui.screens.confirm import ConfirmScreen
-
-            self.push_screen(
-                ConfirmScreen(
-                    f"The batch has unsaved changes. Open {what} and lose them?", yes="Open"
-                ),
-                go,
-            )
+        if app.state.dirty:
+            question = f"The batch has unsaved changes. Open {what} and lose them?"
+            app.push_screen(ConfirmScreen(question, yes="Open"), go)
         else:
-            self.call_later(go)
+            app.call_later(go)
 
     async def _load_unsaved(self, entries: Sequence[Entry], what: str) -> None:
-        from eventcomposer.tui.loading import batch_from_entries
+        from eventcomposer.core.composer import batch_from_entries
 
-        loaded = batch_from_entries(entries, self.limits.entries_per_call)
-        self.state.load(loaded.entries, loaded.bus, None, "")
-        self.state.dirty = True  # kept nowhere as a preset yet
-        self.header.bus_warning = ""
-        await self._show_selected()
+        app = self.app
+        loaded = batch_from_entries(entries, app.state.max_entries)
+        app.state.load(loaded.entries, loaded.bus, None, "")
+        app.state.dirty = True  # kept nowhere as a preset yet
+        await app.show_state(reload=True)
         note = f" ({loaded.note})" if loaded.note else ""
-        self.set_status(f"Opened {what} as an unsaved batch{note}.")
-        if loaded.bus:
-            self.check_bus(loaded.bus)
+        app.set_status(f"Opened {what} as an unsaved batch{note}.")
+        app.bus_changed()
 
-    def action_preview(self) -> None:
+    # -- preview and copies ---------------------------------------------------------------------
+
+    def preview(self) -> None:
         """Show exactly what Send would send; Enter there sends those very entries."""
-        from eventcomposer.core.templating import TemplateError
         from eventcomposer.tui.screens.preview import PreviewScreen
 
-        self._sync_detail()
+        app = self.app
         try:
-            resolved, error = self.resolve_batch(self.state.entries), ""
+            resolved, error = app.state.resolved(), ""
         except TemplateError as exc:
             resolved, error = [], str(exc)
-        problems = [str(p) for p in validate_call(resolved, self.limits)] if resolved else []
+        limits = app.state.limits
+        problems = [str(p) for p in validate_call(resolved, limits)] if resolved else []
         screen = PreviewScreen(
             resolved,
-            self.state.bus,
-            limit=self.limits.request_bytes,
+            app.state.bus,
+            limit=limits.request_bytes,
             error=error,
             problems=problems,
         )
-        self.push_screen(screen, self._preview_chosen)
+        app.push_screen(screen, self._preview_chosen)
 
     def _preview_chosen(self, entries: list[Entry] | None) -> None:
         if entries is not None:
-            self.send(entries)
+            self.app.sends.send(entries, sent_ids=self.app.state.ids)
 
     def _export_entries(self) -> list[Entry] | None:
         """The batch as sent (variables resolved), each entry naming its bus; None after saying
         why not."""
-        from eventcomposer.core.templating import TemplateError
-
-        self._sync_detail()
+        app = self.app
         try:
-            resolved = self.resolve_batch(self.state.entries)
+            resolved = app.state.resolved()
         except TemplateError as exc:
-            self.notify(str(exc), title="Can't copy", severity="error", timeout=8)
+            app.notify(str(exc), title="Can't copy", severity="error", timeout=8)
             return None
-        problems = validate_call(resolved, self.limits)
+        problems = validate_call(resolved, app.state.limits)
         if problems:
-            self.notify(f"Copied, but AWS would refuse it: {problems[0]}", severity="warning")
-        bus = self.state.bus
-        return [e if e.event_bus_name or not bus else e.copy(event_bus_name=bus) for e in resolved]
+            app.notify(f"Copied, but AWS would refuse it: {problems[0]}", severity="warning")
+        return resolved
 
     def _export_target(self) -> tuple[str | None, str | None, str | None]:
         """(region, endpoint URL, profile) of where the composer sends: options for the copy
         only when they are set, so the copy uses the user's own AWS configuration otherwise."""
         from eventcomposer.aws.settings import env_endpoint
 
-        settings = self.active_settings or self.settings
+        settings = self.app.backend.active or self.app.settings
         return settings.region, settings.endpoint_url or env_endpoint(), settings.profile
 
-    def action_copy_aws_cli(self) -> None:
+    def copy_aws_cli(self) -> None:
         from eventcomposer.core.export import aws_cli_commands
 
         entries = self._export_entries()
@@ -183,27 +173,29 @@ class RoundTripActions:
             return
         region, endpoint, profile = self._export_target()
         text = aws_cli_commands(entries, region, endpoint, profile)
-        self.copy_to_clipboard(text)
+        self.app.copy_to_clipboard(text)
         calls = len(text.splitlines())
-        self.notify(
+        self.app.notify(
             f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
             timeout=3,
         )
 
-    def action_copy_boto3(self) -> None:
+    def copy_boto3(self) -> None:
         from eventcomposer.core.export import boto3_snippet
 
         entries = self._export_entries()
         if entries is None:
             return
         region, endpoint, _profile = self._export_target()
-        self.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
-        self.notify("Copied a boto3 snippet.", timeout=3)
+        self.app.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
+        self.app.notify("Copied a boto3 snippet.", timeout=3)
 
-    def action_import_entries(self) -> None:
+    # -- import ---------------------------------------------------------------------------------
+
+    def import_entries(self) -> None:
         from eventcomposer.tui.screens.import_entries import ImportScreen
 
-        self.push_screen(ImportScreen(), self._import_chosen)
+        self.app.push_screen(ImportScreen(), self._import_chosen)
 
     def _import_chosen(self, document: CliInput | None) -> None:
         if document is None:
@@ -211,7 +203,7 @@ class RoundTripActions:
         count = len(document.entries)
         self.open_entries(document.entries, f"{count} imported entr{'y' if count == 1 else 'ies'}")
         if document.endpoint_id:
-            self.notify(
+            self.app.notify(
                 f"EndpointId {document.endpoint_id!r} is not used: the composer sends to the "
                 "bus in the header.",
                 severity="warning",

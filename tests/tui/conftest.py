@@ -29,9 +29,9 @@ def delivered(
     """``delivered`` from the shared conftest, with the rules panel kept from reading the demo
     queues after a send: it deletes the events it finds there, which such a test reads itself.
     (The panel's own reading is tested in test_tui_rules.py and test_rules_panel.py.)"""
-    from eventcomposer.tui.widgets.rules_panel import RulesPanel
+    from eventcomposer.tui.backend import Backend
 
-    monkeypatch.setattr(RulesPanel, "show_deliveries", lambda self, settings, report: False)
+    monkeypatch.setattr(Backend, "read_deliveries", lambda self, panel, sent, rules: False)
     return delivered
 
 

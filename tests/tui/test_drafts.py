@@ -40,8 +40,15 @@ SIZE = (120, 40)
 OFFLINE = AwsSettings(endpoint_url="http://127.0.0.1:9", region="us-east-1")
 
 
+def draft_files() -> list[Path]:
+    """The drafts in the state folder (one per composer that has unsaved work)."""
+    return sorted((state_dir() / "drafts").glob("*.json"))
+
+
 def draft_file() -> Path:
-    return state_dir() / "draft.json"
+    """The one draft there is (a path that does not exist if there is none)."""
+    files = draft_files()
+    return files[0] if files else state_dir() / "drafts" / "none.json"
 
 
 def poll(condition: Callable[[], object], timeout: float = 20.0) -> None:
@@ -126,11 +133,11 @@ def test_no_draft_is_no_problem(tmp_path: Path) -> None:
 
 
 async def test_an_edit_is_kept_restored_and_removed_on_a_clean_quit(presets_dir: Path) -> None:
-    path = draft_file()
     app = EventComposerApp(OFFLINE, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert app.draft_path == path
+        path = app.drafts.path
+        assert path.parent == state_dir() / "drafts"
         app.form.field("source").input.value = "com.example.draft"
         app.form.field("time").input.value = "2026-01-31T12:00:00Z"
         app.editor.load_text('{"kept": [1, 2]}')
@@ -168,6 +175,7 @@ async def test_an_edit_is_kept_restored_and_removed_on_a_clean_quit(presets_dir:
         await pilot.press("y")
         await pilot.pause()
     assert not path.exists()
+    assert draft_files() == []
 
 
 async def test_saving_the_preset_removes_the_draft(presets_dir: Path) -> None:
@@ -176,7 +184,7 @@ async def test_saving_the_preset_removes_the_draft(presets_dir: Path) -> None:
         await ready(pilot)
         app.form.field("source").input.value = "com.example.tosave"
         await wait_for(pilot, lambda: draft_sources() == ["com.example.tosave"])
-        app._save_to("To save", presets_dir / "to-save.yaml")
+        app.preset_files.write("To save", presets_dir / "to-save.yaml")
         await wait_for(pilot, lambda: not draft_file().exists())
         # A clean quit with nothing unsaved asks nothing and leaves nothing.
         await pilot.press("ctrl+q")
@@ -185,8 +193,9 @@ async def test_saving_the_preset_removes_the_draft(presets_dir: Path) -> None:
 
 
 async def test_a_corrupt_draft_does_not_stop_the_app(presets_dir: Path) -> None:
-    draft_file().parent.mkdir(parents=True, exist_ok=True)
-    draft_file().write_text("{ half a draft")
+    legacy = state_dir() / "draft.json"  # where drafts were kept before one per composer
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    legacy.write_text("{ half a draft")
     app = EventComposerApp(OFFLINE, presets_dir)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
@@ -281,7 +290,7 @@ async def test_a_kill_9_loses_nothing_typed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     state = tmp_path / "state"
-    draft = state / "draft.json"
+    drafts = state / "drafts"
     terminal = Terminal(tmp_path, terminal_env)
     try:
         # The Source field has the focus from the first frame (keys typed meanwhile are queued).
@@ -290,7 +299,8 @@ async def test_a_kill_9_loses_nothing_typed(
         terminal.type("com.example.killed")
 
         def typed() -> bool:
-            loaded = load_draft(draft)
+            found = sorted(drafts.glob("*.json"))
+            loaded = load_draft(found[0]) if found else None
             return loaded is not None and loaded.entries[0].source == "com.example.killed"
 
         poll(typed)

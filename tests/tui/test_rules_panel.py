@@ -18,6 +18,7 @@ from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.rule_matching import Verdict
 from eventcomposer.core.rules import RuleInfo, TargetInfo
+from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.screens.pattern_view import PatternViewScreen
 from eventcomposer.tui.widgets.rules_panel import RulesPanel, short_target
 
@@ -25,10 +26,11 @@ LARGE_ORDERS_REASON = "detail.amount: 12 is not in numeric range >= 100"
 
 
 class Host(App[None]):
-    """Just a RulesPanel; records the panel's messages."""
+    """Just a RulesPanel and the composer's I/O for it; records the panel's messages."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: AwsSettings | None = None) -> None:
         super().__init__()
+        self.backend = Backend(self, settings or AwsSettings(region="us-east-1"))
         self.evaluated: list[list[Any]] = []
         self.loaded: list[RulesPanel.Loaded] = []
         self.checked: list[RulesPanel.DeliveriesChecked] = []
@@ -45,6 +47,9 @@ class Host(App[None]):
 
     def on_rules_panel_loaded(self, message: RulesPanel.Loaded) -> None:
         self.loaded.append(message)
+
+    def on_rules_panel_reload_requested(self, message: RulesPanel.ReloadRequested) -> None:
+        self.backend.load_rules(message.panel, message.panel.bus)
 
     def on_rules_panel_deliveries_checked(self, message: RulesPanel.DeliveriesChecked) -> None:
         self.checked.append(message)
@@ -179,11 +184,11 @@ async def test_load_rules_from_the_bus_including_a_schedule(
     name = f"sched-{marker}"[:64]
     events_client.put_rule(Name=name, ScheduleExpression="rate(5 minutes)")
     try:
-        app = Host()
+        app = Host(local_settings)
         async with app.run_test() as pilot:
             panel = app.panel
             panel.update_entry(order(10))
-            panel.load_rules(local_settings, None)
+            app.backend.load_rules(panel, None)
             assert "Loading rules on default" in str(
                 panel.query_one("#rules-status", Static).render()
             )
@@ -211,10 +216,10 @@ async def test_load_error_is_shown() -> None:
     unreachable = AwsSettings(
         endpoint_url="http://127.0.0.1:9", region="us-east-1", local=True, connect_timeout=0.5
     )
-    app = Host()
+    app = Host(unreachable)
     async with app.run_test() as pilot:
         panel = app.panel
-        panel.load_rules(unreachable, "orders")
+        app.backend.load_rules(panel, "orders")
         await wait_for(pilot, lambda: app.loaded, timeout=30)
         assert app.loaded[-1].problem
         status = panel.query_one("#rules-status", Static)
@@ -242,8 +247,11 @@ async def test_deliveries_after_a_real_send(
 
         report = Sender(client(local_settings, retries=False)).send([entry])
         assert report.outcomes[0].ok
-        assert not panel.show_deliveries(AwsSettings(region="us-east-1"), report)  # not local
-        assert panel.show_deliveries(local_settings, report)
+        sent = [(o.event_id, o.entry) for o in report.outcomes]
+        panel.update_entry(entry, report.outcomes[0].event_id)
+        assert not app.backend.read_deliveries(panel, sent, panel.rules)  # not local
+        app.backend.active = local_settings
+        assert app.backend.read_deliveries(panel, sent, panel.rules)
         await wait_for(pilot, lambda: app.checked)
 
         assert app.checked[-1].problem is None

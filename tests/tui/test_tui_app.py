@@ -18,6 +18,7 @@ from tui_helpers import fill, ready, settle, wait_for
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.app import EventComposerApp
+from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 from eventcomposer.tui.screens.confirm import ConfirmScreen
 from eventcomposer.tui.screens.help import HelpScreen
@@ -501,7 +502,7 @@ async def test_local_starts_after_the_first_screen(
 async def test_send_refused_while_local_server_starts(
     presets_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(EventComposerApp, "start_local_server", lambda self: None)
+    monkeypatch.setattr(Backend, "start_local", lambda self, ready, failed: None)
     app = EventComposerApp(AwsSettings(local=True), presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

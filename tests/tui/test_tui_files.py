@@ -39,7 +39,7 @@ def leftovers(folder: Path) -> list[Path]:
 
 async def open_and_edit(app: EventComposerApp, pilot: Any, path: Path) -> None:
     await settle(pilot)
-    await app._open_preset(path)  # what Enter in the browser does (tested elsewhere)
+    await app.preset_files.load(path)  # what Enter in the browser does (tested elsewhere)
     await settle(pilot)
     assert app.state.preset_path == path and not app.state.dirty
     app.form.field("source").input.value = "com.example.edited"

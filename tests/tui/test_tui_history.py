@@ -14,11 +14,11 @@ from tui_helpers import fill, ready, send_and_wait, settle, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.core.composer import batch_from_entries
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.history import History, new_record
 from eventcomposer.paths import history_file
 from eventcomposer.tui.app import EventComposerApp
-from eventcomposer.tui.loading import batch_from_entries
 from eventcomposer.tui.screens.confirm import ConfirmScreen
 from eventcomposer.tui.screens.history import HistoryScreen
 from eventcomposer.tui.screens.preview import PreviewScreen

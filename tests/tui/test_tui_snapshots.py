@@ -95,9 +95,9 @@ def test_main_screen_with_results(snap_compare: Any, snapshot_presets: Path) -> 
         await ready(pilot)
         # The preset's contents, without opening it (that would check its bus over the network).
         app.state.load([ok, bad, ok], "orders", None, "Order placed")
-        await app._show_selected()
+        await app.show_state(reload=True)
         await _settle(pilot)
-        app._send_done(report, None, None)
+        app.sends.finished(report, None, None)
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

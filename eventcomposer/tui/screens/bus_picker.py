@@ -3,21 +3,18 @@ free-text name or ARN for buses of other accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eventcomposer.core.validation import check_bus_name
-
-if TYPE_CHECKING:
-    from eventcomposer.aws.buses import BusInfo
 
 DEFAULT = "default"
 
@@ -34,13 +31,17 @@ accepts events for it and drops them.
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="bus_picker.cancel")]
 
-    def __init__(self, client_factory: Callable[[], Any] | None, current: str | None) -> None:
-        """``client_factory`` makes an events client (in a worker); None while the local
-        EventBridge is starting."""
+    @dataclass
+    class Opened(Message):
+        """The picker is shown: the app lists the account's buses for it (``show_buses``)."""
+
+        screen: BusPickerScreen
+
+    def __init__(self, current: str | None) -> None:
         super().__init__(classes="modal")
-        self.client_factory = client_factory
         self.current = current or DEFAULT
-        self.buses: list[BusInfo] = []
+        #: (name, description) of the account's buses, once the app has listed them.
+        self.buses: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog bus-dialog"):
@@ -56,42 +57,26 @@ accepts events for it and drops them.
 
     def on_mount(self) -> None:
         self.query_one("#bus-input", Input).focus()
-        if self.client_factory is None:
-            self.query_one("#bus-status", Static).update(
-                "The local EventBridge is still starting; type a name or try again shortly."
-            )
-        else:
-            self.load_buses(self.client_factory)
+        self.post_message(self.Opened(self))
 
-    @work(thread=True, exclusive=True, group="bus-list")
-    def load_buses(self, client_factory: Callable[[], Any]) -> None:
-        """List every bus (all pages) off the UI thread."""
-        from eventcomposer.aws.buses import list_buses
-        from eventcomposer.aws.errors import AwsProblem
+    def show_error(self, message: str) -> None:
+        self.query_one("#bus-status", Static).update(message)
 
-        try:
-            buses = list_buses(client_factory())
-        except AwsProblem as problem:
-            self.app.call_from_thread(self._show_error, str(problem))
+    def show_buses(self, buses: list[tuple[str, str]]) -> None:
+        """Show the account's buses, (name, description) each."""
+        if not self.is_attached:
             return
-        self.app.call_from_thread(self._show_buses, buses)
-
-    def _show_error(self, message: str) -> None:
-        self.query_one("#bus-status", Static).update(f"Could not list buses: {message}")
-
-    def _show_buses(self, buses: list[BusInfo]) -> None:
         self.buses = buses
         options = self.query_one("#bus-list", OptionList)
         options.clear_options()
-        names = [DEFAULT, *sorted(b.name for b in buses if b.name != DEFAULT)]
-        by_name = {b.name: b for b in buses}
+        names = [DEFAULT, *sorted(name for name, _ in buses if name != DEFAULT)]
+        descriptions = dict(buses)
         for name in names:
-            info = by_name.get(name)
             label = name
             if name == DEFAULT:
                 label = f"{DEFAULT}  (the default bus)"
-            elif info and info.description:
-                label = f"{name}  — {info.description}"
+            elif descriptions.get(name):
+                label = f"{name}  — {descriptions[name]}"
             options.add_option(Option(label, id=name))
         self.query_one("#bus-status", Static).update(
             f"{len(names)} bus(es) in this account and region"

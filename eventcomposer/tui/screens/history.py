@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from eventcomposer.core.history import History, HistoryError, HistoryRecord
+from eventcomposer.core.history import HistoryRecord
 
 HistoryAction = Literal["open", "resend", "resend_failed"]
 
@@ -66,13 +66,14 @@ may have been accepted). **Esc** closes.
         Binding("escape", "close", "Close", id="history.close"),
     ]
 
-    def __init__(self, path: Path | None = None) -> None:
-        super().__init__(classes="modal")
-        if path is None:
-            from eventcomposer.paths import history_file
+    @dataclass
+    class Opened(Message):
+        """The screen is shown: the app reads the history for it (``show_records``)."""
 
-            path = history_file()
-        self.path = path
+        screen: HistoryScreen
+
+    def __init__(self) -> None:
+        super().__init__(classes="modal")
         self.records: list[HistoryRecord] = []
         self.loaded = False
 
@@ -91,28 +92,15 @@ may have been accepted). **Esc** closes.
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
-        self.load_records()
+        self.post_message(self.Opened(self))
 
-    @work(thread=True, exclusive=True, group="history-read", exit_on_error=False)
-    def load_records(self) -> None:
-        """Read the history file off the UI thread."""
-        try:
-            records = History(self.path).records()
-        except HistoryError as exc:
-            self.app.call_from_thread(self._show_error, str(exc))
-            return
-        except Exception as exc:  # a damaged file must not take the composer down
-            self.app.call_from_thread(self._show_error, f"can't read {self.path}: {exc}")
-            return
-        self.app.call_from_thread(self._show_records, records)
-
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
         if not self.is_attached:
             return
         self.loaded = True
         self.query_one("#history-status", Static).update(Text(message, style="bold red"))
 
-    def _show_records(self, records: list[HistoryRecord]) -> None:
+    def show_records(self, records: list[HistoryRecord], where: str) -> None:
         if not self.is_attached:  # closed before the file was read
             return
         self.records = records
@@ -130,9 +118,9 @@ may have been accepted). **Esc** closes.
                 key=r.id,
             )
         status = (
-            f"{len(records)} send(s), kept in {self.path}"
+            f"{len(records)} send(s), kept in {where}"
             if records
-            else f"No sends yet (the history is kept in {self.path})."
+            else f"No sends yet (the history is kept in {where})."
         )
         self.query_one("#history-status", Static).update(Text(status))
         self.loaded = True

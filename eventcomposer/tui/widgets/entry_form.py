@@ -1,7 +1,9 @@
-"""The entry form: Source, DetailType, Time, TraceHeader and Resources, validated as you type.
+"""The entry form: every field of the selected entry but Detail, with each field's problem.
 
-The form only collects values; the app validates them with the core and hands the messages back
-(``show_problems``), so there is one copy of every rule.
+The form keeps no copy of the entry: it shows what the app gives it (``show``) and reports
+each edit as ``FieldEdited`` with the id of the entry it was made in, reading the input's value
+when the edit is handled, so an edit that arrives after the selection moved on can never be
+applied to another entry. Its fields come from the one field table (``core.fields``).
 """
 
 from __future__ import annotations
@@ -15,21 +17,23 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from eventcomposer.core.entries import Entry
-from eventcomposer.tui.messages import EntryEdited, ResourcesChanged
+from eventcomposer.core.fields import FORM_FIELDS, Field, Kind
+from eventcomposer.core.validation import Problem
+from eventcomposer.tui.messages import FieldEdited, ResourcesChanged
 from eventcomposer.tui.widgets.validated_field import ValidatedField
 
 if TYPE_CHECKING:
     from eventcomposer.tui.widgets.resources_editor import ResourcesEditor
 
-#: How many of FIELDS the first frame shows.
+#: The one-line fields, in the form's order; the list field (Resources) comes after them.
+LINE_FIELDS: tuple[Field, ...] = tuple(f for f in FORM_FIELDS if f.kind is not Kind.LIST)
+#: How many of LINE_FIELDS the first frame shows.
 FIRST_FRAME_FIELDS = 2
-#: form field id -> (label, placeholder, Entry attribute, API field name)
-FIELDS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("source", "Source", "com.example.orders", "source", "Source"),
-    ("detail-type", "DetailType", "Order Placed", "detail_type", "DetailType"),
-    ("time", "Time", "empty = time of sending", "time", "Time"),
-    ("trace-header", "TraceHeader", "optional X-Amzn-Trace-Id", "trace_header", "TraceHeader"),
-)
+
+
+def field_id(f: Field) -> str:
+    """The form widget's id for a field: ``DetailType`` -> ``detail-type``."""
+    return f.attr.replace("_", "-").replace("event-bus-name", "entry-bus")
 
 
 class EntryForm(VerticalScroll, can_focus=False):
@@ -40,102 +44,100 @@ class EntryForm(VerticalScroll, can_focus=False):
 The PutEvents fields of the selected entry. Each is checked as you type and the problem is shown
 beside it: **Source** (required, not `aws.`), **DetailType** (required, ≤ 128 characters),
 **Time** (RFC 3339; empty means the time of sending), **TraceHeader** (1–500 characters),
+**Bus** (this entry's EventBusName; empty means the batch's bus, picked with F2),
 **Resources** (each ≤ 2048 characters). Variables such as `{{uuid}}` and `{{now}}` are resolved
-when sending.
+when sending, and the checks and sizes are of the entry as it will be sent.
 """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._entry = Entry()
+        #: The id of the entry shown (the composer model's); edits are reported against it.
+        self.entry_id = 0
         self._complete = False
 
     def compose(self) -> ComposeResult:
         # Source and DetailType are what one types first; the rest is mounted right after the
         # first frame (``mount_rest``), which then comes sooner.
-        for field_id, label, placeholder, _attr, api in FIELDS[:FIRST_FRAME_FIELDS]:
-            yield ValidatedField(label, placeholder=placeholder, field_name=api, id=field_id)
+        for f in LINE_FIELDS[:FIRST_FRAME_FIELDS]:
+            yield self._line_field(f)
+
+    @staticmethod
+    def _line_field(f: Field) -> ValidatedField:
+        return ValidatedField(f.label, placeholder=f.hint, field_name=f.api, id=field_id(f))
 
     async def mount_rest(self) -> None:
-        """Mount the optional fields and the resources editor, showing the current entry."""
+        """Mount the other fields and the resources editor (they show the next ``show``)."""
         if self._complete:
             return
-        entry = self.current()  # with what may have been typed in the first fields
-        fields = [
-            ValidatedField(label, placeholder=placeholder, field_name=api, id=field_id)
-            for field_id, label, placeholder, _attr, api in FIELDS[FIRST_FRAME_FIELDS:]
-        ]
         from eventcomposer.tui.widgets.resources_editor import ResourcesEditor
 
-        resources = ResourcesEditor(id="resources")
-        await self.mount_all([*fields, resources])
+        fields = [self._line_field(f) for f in LINE_FIELDS[FIRST_FRAME_FIELDS:]]
+        await self.mount_all([*fields, ResourcesEditor(id="resources")])
         self._complete = True
-        await self.load(entry)
 
-    def _fields(self) -> list[tuple[ValidatedField, str, str]]:
-        """(field, Entry attribute, API name) of the fields mounted so far."""
-        count = len(FIELDS) if self._complete else FIRST_FRAME_FIELDS
-        return [
-            (self.field(field_id), attr, api)
-            for field_id, _label, _placeholder, attr, api in FIELDS[:count]
-        ]
+    def _fields(self) -> list[tuple[ValidatedField, Field]]:
+        """The one-line fields mounted so far, with their table rows."""
+        count = len(LINE_FIELDS) if self._complete else FIRST_FRAME_FIELDS
+        return [(self.field(field_id(f)), f) for f in LINE_FIELDS[:count]]
 
     @property
-    def _resources(self) -> ResourcesEditor:
+    def resources(self) -> ResourcesEditor:
         return self.query_one("#resources")  # type: ignore[return-value]
 
-    def field(self, field_id: str) -> ValidatedField:
-        return self.query_one(f"#{field_id}", ValidatedField)
+    def field(self, name: str) -> ValidatedField:
+        return self.query_one(f"#{name}", ValidatedField)
 
-    async def load(self, entry: Entry) -> None:
-        """Show ``entry`` without reporting it as an edit."""
-        self._entry = entry
+    async def show(self, entry_id: int, entry: Entry, problems: Mapping[str, Problem]) -> None:
+        """Show an entry and its problems (keyed by field: ``Source``, ``Resources[2]``...)
+        without reporting it as an edit."""
+        self.entry_id = entry_id
         with self.prevent(Input.Changed, ResourcesChanged):
-            for field, attr, _api in self._fields():
-                field.input.value = getattr(entry, attr) or ""
+            for widget, f in self._fields():
+                text = f.form_text(entry)
+                if widget.input.value != text:
+                    widget.input.value = text
             if self._complete:
-                await self._resources.load(entry.resources)
+                await self.resources.show(entry.resources)
+        self.show_problems(problems)
 
-    def current(self) -> Entry:
-        """The entry as the form shows it (Detail and the rest unchanged)."""
-        values: dict[str, object] = {}
-        for field, attr, _api in self._fields():
-            value = field.value
-            if attr in ("time", "trace_header"):
-                values[attr] = value or None
-            else:
-                values[attr] = value
-        if self._complete:
-            values["resources"] = list(self._resources.resources)
-        return self._entry.copy(**values)
-
-    def set_detail(self, detail: str) -> None:
-        """Keep the form's copy of the entry in step with the Detail editor."""
-        self._entry = self._entry.copy(detail=detail)
-
-    def show_problems(self, problems: Mapping[str, str]) -> None:
-        """Show each field's problem (keyed by API field name) beside it; clear the others."""
-        for field, _attr, api in self._fields():
-            field.set_message(problems.get(api))
+    def show_problems(self, problems: Mapping[str, Problem]) -> None:
+        for widget, f in self._fields():
+            problem = problems.get(f.api)
+            widget.set_message(problem.message if problem else None)
         if not self._complete:
             return
-        resource = next((m for f, m in problems.items() if f.startswith("Resources")), None)
-        if resource:
-            field = next(f for f in problems if f.startswith("Resources"))
-            resource = f"{field.removeprefix('Resources')}: {resource}"
-        self._resources.set_message(resource)
+        key = next((k for k in problems if k.startswith("Resources")), None)
+        message = None
+        if key is not None:
+            message = f"{key.removeprefix('Resources')}: {problems[key].message}"
+        self.resources.set_message(message)
+
+    def current(self) -> Entry:
+        """What the form's inputs hold now, as an entry (for tests; Detail left default)."""
+        values: dict[str, object] = {f.attr: f.from_form(w.value) for w, f in self._fields()}
+        if self._complete:
+            values["resources"] = self.resources.values
+        return Entry(**values)  # type: ignore[arg-type]
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._report()
+        for widget, f in self._fields():
+            if widget.input is event.input:
+                # The input's value now, not the event's: the event may be older than a
+                # ``show`` of another entry, whose value the input holds since.
+                self.post_message(FieldEdited(self.entry_id, f.api, widget.value))
+                return
 
     @on(ResourcesChanged)
     def _resources_changed(self, event: ResourcesChanged) -> None:
         event.stop()
-        self._report()
+        self.post_message(FieldEdited(self.entry_id, "Resources", self.resources.values))
 
-    def _report(self) -> None:
-        entry = self.current()
-        if entry != self._entry:
-            self._entry = entry
-            self.post_message(EntryEdited(entry))
+    def pending_edits(self) -> list[FieldEdited]:
+        """Every field as the inputs hold it now: the app applies these before any action, so
+        an action never acts on a model that lags behind what is on screen."""
+        edits = [FieldEdited(self.entry_id, f.api, w.value) for w, f in self._fields()]
+        if self._complete:
+            edits.append(FieldEdited(self.entry_id, "Resources", self.resources.values))
+        return edits

@@ -26,10 +26,6 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
         Binding("ctrl+l", "remove_resource", "Remove resource", id="resources.remove"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.resources: list[str] = []
-
     def compose(self) -> ComposeResult:
         with Horizontal(classes="resources-head"):
             yield Static("Resources", classes="field-label")
@@ -37,16 +33,21 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
             yield Static("", classes="field-message")
         yield Vertical(id="resource-rows")
 
-    async def load(self, resources: list[str]) -> None:
-        """Show ``resources`` (without posting ResourcesChanged)."""
-        self.resources = list(resources)
-        await self._rebuild()
+    @property
+    def values(self) -> list[str]:
+        """The resources as the rows hold them (the rows are the only copy)."""
+        return [i.value for i in self.query(".resource-input").results(Input)]
 
-    async def _rebuild(self, focus: int | None = None) -> None:
+    async def show(self, resources: list[str]) -> None:
+        """Show ``resources`` (without posting ResourcesChanged)."""
+        if resources != self.values:
+            await self._rebuild(list(resources))
+
+    async def _rebuild(self, resources: list[str], focus: int | None = None) -> None:
         rows = self.query_one("#resource-rows", Vertical)
         await rows.remove_children()
         new_rows = []
-        for index, value in enumerate(self.resources):
+        for index, value in enumerate(resources):
             row = Horizontal(
                 Static(f"  [{index + 1}]", classes="field-label"),
                 Input(
@@ -61,10 +62,13 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
             )
             new_rows.append(row)
         if new_rows:
-            await rows.mount_all(new_rows)
-        if focus is not None and self.resources:
+            with self.prevent(Input.Changed):
+                await rows.mount_all(new_rows)
+        if focus is not None and resources:
             inputs = list(self.query(".resource-input").results(Input))
-            inputs[min(focus, len(inputs) - 1)].focus()
+            target = inputs[min(focus, len(inputs) - 1)]
+            target.focus()
+            target.cursor_position = len(target.value)  # a cursor, not a selection to overwrite
 
     def set_message(self, message: str | None) -> None:
         self.query_one(".resources-head .field-message", Static).update(message or "")
@@ -73,16 +77,13 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
     @on(Input.Changed, ".resource-input")
     def _edited(self, event: Input.Changed) -> None:
         event.stop()
-        index = int(event.input.name or 0)
-        if index < len(self.resources) and self.resources[index] != event.value:
-            self.resources[index] = event.value
-            self.post_message(ResourcesChanged(list(self.resources)))
+        self.post_message(ResourcesChanged(self.values))
 
     @on(ActionLink.Pressed, "#resource-add")
     async def action_add_resource(self) -> None:
-        self.resources.append("")
-        self.post_message(ResourcesChanged(list(self.resources)))
-        await self._rebuild(focus=len(self.resources) - 1)
+        resources = [*self.values, ""]
+        await self._rebuild(resources, focus=len(resources) - 1)
+        self.post_message(ResourcesChanged(resources))
 
     @on(ActionLink.Pressed, ".resource-remove")
     async def _remove_pressed(self, event: ActionLink.Pressed) -> None:
@@ -90,13 +91,15 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
 
     async def action_remove_resource(self) -> None:
         focused = self.app.focused
+        values = self.values
         if isinstance(focused, Input) and focused.has_class("resource-input"):
             await self._remove(int(focused.name or 0))
-        elif self.resources:
-            await self._remove(len(self.resources) - 1)
+        elif values:
+            await self._remove(len(values) - 1)
 
     async def _remove(self, index: int) -> None:
-        if 0 <= index < len(self.resources):
-            del self.resources[index]
-            self.post_message(ResourcesChanged(list(self.resources)))
-            await self._rebuild(focus=index if self.resources else None)
+        resources = self.values
+        if 0 <= index < len(resources):
+            del resources[index]
+            await self._rebuild(resources, focus=index if resources else None)
+            self.post_message(ResourcesChanged(resources))

@@ -32,8 +32,6 @@ from eventcomposer.core.rules import RuleInfo
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from eventcomposer.aws.send import SendReport
-    from eventcomposer.aws.settings import AwsSettings
     from eventcomposer.core.entries import Entry
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 
@@ -173,7 +171,7 @@ def rule_row(
     return RuleRow(head, tuple(lines))
 
 
-def _delivery_checks(
+def delivery_checks(
     rules: Sequence[RuleInfo],
     sent: Sequence[tuple[str, Entry]],
     read: Callable[..., dict[str, set[str]]],
@@ -237,6 +235,12 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         problem: str | None = None
 
     @dataclass
+    class ReloadRequested(Message):
+        """The user asked for the bus's rules again (R)."""
+
+        panel: RulesPanel
+
+    @dataclass
     class DeliveriesChecked(Message):
         """Posted after deliveries of a send were read back (``problem`` set if that failed)."""
 
@@ -252,7 +256,8 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.debounce = debounce
-        self.settings: AwsSettings | None = None
+        #: The shown entry's EventId in the last send (None: not sent, or edited since).
+        self.event_id: str | None = None
         self.bus: str | None = None
         self.rules: list[RuleInfo] = []
         self.entry: Entry | None = None
@@ -280,20 +285,20 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
 
     # -- public API --------------------------------------------------------------------------
 
-    def load_rules(self, settings: AwsSettings, bus: str | None) -> None:
-        """Fetch the rules of ``bus`` (None: the default bus) in a worker, then re-evaluate."""
-        if settings != self.settings or bus_name(bus) != bus_name(self.bus):
+    def loading_rules(self, bus: str | None) -> int:
+        """The app is fetching the rules of ``bus`` (None: the default bus); returns the
+        generation to hand back to ``rules_loaded`` (a newer load makes older ones stale)."""
+        if bus_name(bus) != bus_name(self.bus):
             # Another bus: its rules replace these; don't show these under its name meanwhile.
             self.rules, self.verdicts, self.deliveries = [], [], {}
             self._rules_known = False
             self._show_rows(rebuild=True)
-        self.settings = settings
         self.bus = bus
         self._load_generation += 1
         self.loading = True
         self._set_title()
         self._update_status()
-        self._load_worker(self._load_generation, settings, bus)
+        return self._load_generation
 
     def set_rules(self, rules: Sequence[RuleInfo]) -> None:
         """Show ``rules`` (e.g. loaded by the app or a test) and evaluate them at once."""
@@ -309,35 +314,26 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         self._update_status()
         self._evaluate()
 
-    def update_entry(self, entry: Entry | None) -> None:
+    def update_entry(self, entry: Entry | None, event_id: str | None = None) -> None:
         """The entry being edited changed: re-evaluate after a short pause in typing (its
-        variables, such as ``{{now}}``, are resolved then, in the worker)."""
+        variables, such as ``{{now}}``, are resolved then, in the worker). ``event_id`` is the
+        entry's EventId in the last send, if it was sent and not edited since: only then are
+        that send's deliveries shown."""
         self.entry = entry.copy() if entry is not None else None
+        if event_id != self.event_id:
+            self.event_id = event_id
+            self._show_rows()
+            self._update_status()
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.debounce, self._evaluate, name="rules-debounce")
 
-    def show_deliveries(self, settings: AwsSettings, report: SendReport) -> bool:
-        """After a send on the local EventBridge: read which rules' targets got each event and
-        show it next to the prediction. Returns False (and does nothing) on a remote endpoint,
-        where reading a user's queues would consume their messages."""
-        if not settings.is_local_endpoint() or not self.rules:
-            return False
-        here = bus_name(self.bus)
-        sent = [
-            (outcome.event_id, outcome.entry)
-            for outcome in report.outcomes
-            if outcome.ok
-            and outcome.event_id
-            and bus_name(outcome.entry.event_bus_name or self.bus) == here
-        ]
-        if not sent:
-            return False
+    def reading_deliveries(self) -> int:
+        """The app is reading what the rules' targets received; returns the generation."""
         self._delivery_generation += 1
         self._status_extra = "checking deliveries…"
         self._update_status()
-        self._deliveries_worker(self._delivery_generation, settings, list(self.rules), sent)
-        return True
+        return self._delivery_generation
 
     def row_text(self, rule_name: str) -> str:
         """The text shown for a rule (for tests and copy)."""
@@ -366,33 +362,16 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         self.app.push_screen(PatternViewScreen(rule, self.verdict_for(rule.name)))
 
     def action_reload_rules(self) -> None:
-        if self.settings is None:
-            self.notify("Not connected to an event bus yet.", severity="warning")
-            return
-        self.load_rules(self.settings, self.bus)
+        """Ask the app to fetch the bus's rules again."""
+        self.post_message(self.ReloadRequested(self))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.open_pattern(event.option_index)
 
-    # -- workers -----------------------------------------------------------------------------
+    # -- results from the app's workers ------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="rules")
-    def _load_worker(self, generation: int, settings: AwsSettings, bus: str | None) -> None:
-        from eventcomposer.aws.client import client
-        from eventcomposer.aws.errors import AwsProblem
-        from eventcomposer.aws.rules import list_rules
-
-        try:
-            rules = list_rules(client(settings, "events"), bus)
-        except AwsProblem as exc:
-            self._from_thread(self._loaded, generation, [], str(exc))
-        except Exception as exc:  # the panel reports; the app keeps running
-            self._from_thread(self._loaded, generation, [], f"{type(exc).__name__}: {exc}")
-        else:
-            self._from_thread(self._loaded, generation, rules, None)
-
-    def _loaded(self, generation: int, rules: list[RuleInfo], problem: str | None) -> None:
+    def rules_loaded(self, generation: int, rules: list[RuleInfo], problem: str | None) -> None:
         if generation != self._load_generation:
             return
         self.loading = False
@@ -439,26 +418,7 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         if generation == self._eval_generation:
             self._set_status(f"Could not evaluate the rules: {message}", error=True)
 
-    @work(thread=True, exclusive=True, group="rules-deliveries")
-    def _deliveries_worker(
-        self,
-        generation: int,
-        settings: AwsSettings,
-        rules: list[RuleInfo],
-        sent: list[tuple[str, Entry]],
-    ) -> None:
-        from eventcomposer.aws.deliveries import read_deliveries
-
-        try:
-            checks = _delivery_checks(
-                rules, sent, lambda rules, ids: read_deliveries(settings, rules, ids)
-            )
-            problem = None
-        except Exception as exc:  # AwsProblem, or a bug: reported, never fatal to the composer
-            checks, problem = {}, str(exc)
-        self._from_thread(self._deliveries_read, generation, rules, checks, problem)
-
-    def _deliveries_read(
+    def deliveries_read(
         self,
         generation: int,
         rules: list[RuleInfo],
@@ -469,7 +429,7 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
             return
         if problem is None:
             self.deliveries = checks
-            mismatches = sum(1 for check in checks.values() if not check.agrees)
+            mismatches = sum(1 for check in checks.values() if not check.agrees)  # of the send
             self._status_extra = (
                 f"last send: {mismatches} delivery mismatch(es)"
                 if mismatches
@@ -514,16 +474,30 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
             parts.append(f"{matched} match")
         elif self.entry is None:
             parts.append("no entry to check")
-        if self._status_extra:
+        if self._status_extra and self.event_id is not None:
             parts.append(self._status_extra)
-        mismatch = any(not check.agrees for check in self.deliveries.values())
+        checks = (self._delivery_for(rule.name) for rule in self.rules)
+        mismatch = any(check is not None and not check.agrees for check in checks)
         self._set_status(" · ".join(parts), error=mismatch)
+
+    def _delivery_for(self, rule_name: str) -> DeliveryCheck | None:
+        """The last send's delivery to ``rule_name`` of the entry shown; None unless the entry
+        was in that send and is unchanged since (a never-sent entry shows no delivery)."""
+        check = self.deliveries.get(rule_name)
+        if check is None or self.event_id is None:
+            return None
+        mine = frozenset({self.event_id})
+        return DeliveryCheck(
+            sent=1,
+            predicted=check.predicted & mine,
+            delivered=None if check.delivered is None else check.delivered & mine,
+        )
 
     def _show_rows(self, rebuild: bool = False) -> None:
         """Render every rule; only changed rows are replaced, so the selection stays put."""
         by_name = {v.rule.name: v for v in self.verdicts}
         rows = [
-            rule_row(rule, by_name.get(rule.name), self.deliveries.get(rule.name))
+            rule_row(rule, by_name.get(rule.name), self._delivery_for(rule.name))
             for rule in self.rules
         ]
         options = self.option_list
