@@ -97,7 +97,7 @@ class SendController:
         EventIds stay on show as if they were this one's), until the next edit."""
         app = self.app
         app.state.refuse(reason)
-        app.results.show_progress(f"Not sent: {reason}")
+        app.results.clear(f"Not sent: {reason}")
         app.set_status(f"Send refused: {reason}", error=True)
         app.bell()
         return False

@@ -314,3 +314,49 @@ async def test_a_kill_9_loses_nothing_typed(
         await ready(pilot)
         assert app.query_one("#source-input", Input).value == "com.example.killed"
         assert app.state.dirty
+
+
+async def test_a_second_composer_never_takes_a_running_ones_draft(
+    tmp_path: Path,
+    presets_dir: Path,
+    terminal_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A runs (a real process) with unsaved work; B starts, restores nothing and quits cleanly
+    without touching A's draft; A is killed; C restores A's work."""
+    state = tmp_path / "state"
+    drafts = state / "drafts"
+    monkeypatch.setenv("EVENTCOMPOSER_STATE_DIR", str(state))
+    terminal = Terminal(tmp_path, terminal_env)
+    try:
+        poll(lambda: b"DetailType" in terminal.text() or terminal.process.poll() is not None)
+        assert terminal.process.poll() is None, terminal.output.decode(errors="replace")
+        terminal.type("com.example.first")
+
+        def a_draft() -> bool:
+            found = sorted(drafts.glob("*.json"))
+            loaded = load_draft(found[0]) if found else None
+            return loaded is not None and loaded.entries[0].source == "com.example.first"
+
+        poll(a_draft)
+        (a_path,) = sorted(drafts.glob("*.json"))
+
+        second = EventComposerApp(OFFLINE, presets_dir)
+        async with second.run_test(size=SIZE, notifications=True) as pilot:
+            await ready(pilot)
+            assert second.form.field("source").value == ""  # not A's live batch
+            assert not second.state.dirty
+            assert not any("Restored" in str(n.message) for n in second._notifications)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        assert a_path.exists()  # B's clean quit left A's draft alone
+        assert load_draft(a_path) is not None
+    finally:
+        terminal.kill()
+    # A is gone without quitting: its work is offered to the next composer.
+    third = EventComposerApp(OFFLINE, presets_dir)
+    async with third.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        assert third.query_one("#source-input", Input).value == "com.example.first"
+        assert any("Restored your unsaved work" in str(n.message) for n in third._notifications)
+    assert not a_path.exists()  # adopted: the third composer keeps it under its own name

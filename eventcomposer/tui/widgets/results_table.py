@@ -60,6 +60,12 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
     def show_progress(self, message: str) -> None:
         self.query_one("#results-summary", Static).update(message)
 
+    def clear(self, message: str) -> None:
+        """No results to show (a refused send): only ``message``, no earlier send's rows."""
+        self.report = None
+        self.table.clear()
+        self.show_progress(message)
+
     def show_report(self, report: SendReport, heading: str = "") -> None:
         """Fill the table from ``report`` (every entry, in order)."""
         self.report = report

@@ -1,0 +1,191 @@
+"""What you see is what is sent: the form, the batch, the meter, the preview and the request
+agree, whatever the order in which keys and messages arrive (Pilot, real local EventBridge)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, Static
+from tui_helpers import fill, ready, send_and_wait, settle, wait_for
+
+from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.core.entries import Entry
+from eventcomposer.core.sizes import request_size
+from eventcomposer.tui.app import EventComposerApp
+from eventcomposer.tui.screens.preview import PreviewScreen
+from eventcomposer.tui.widgets.batch_list import BatchList
+from eventcomposer.tui.widgets.size_meter import SizeMeter
+
+SIZE = (160, 45)
+
+
+def batch_labels(app: EventComposerApp) -> list[str]:
+    return [
+        str(s.content) for s in app.query_one(BatchList).query("ListItem Static").results(Static)
+    ]
+
+
+async def open_large(app: EventComposerApp, pilot: Any, presets_dir: Path) -> None:
+    await app.preset_files.load(presets_dir / "order-placed-large.yaml")
+    await settle(pilot)
+
+
+async def test_a_burst_of_keys_lands_in_the_entry_it_was_typed_in(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    """Time typed, then Ctrl+A, Ctrl+K, {{now-5m}} and Ctrl+N in one burst: the new entry is
+    blank in the form, in the batch, in the preview and in what Send refuses."""
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await open_large(app, pilot, presets_dir)
+        app.query_one("#time-input", Input).focus()
+        await pilot.press(*"yesterday")
+        await settle(pilot)
+        assert "RFC 3339" in app.form.field("time").message
+        # One burst: no pause between the keys.
+        await pilot.press("ctrl+a", "ctrl+k", *"{{now-5m}}", "ctrl+n")
+        await settle(pilot)
+
+        first, second = app.state.entries
+        assert first.time == "{{now-5m}}" and first.source == "com.example.orders"
+        assert second.source == "" and second.time is None
+        assert app.state.selected == 1
+        assert app.form.field("source").value == ""
+        assert app.form.field("time").value == ""
+        labels = batch_labels(app)
+        assert labels[0].startswith("✓ 1 com.example.orders")  # the fixed Time made it valid
+        assert labels[1].startswith("✗ 2 (no source)")
+
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        assert [e.source for e in preview.entries] == ["com.example.orders", ""]
+        assert preview.entries[0].time and "{{" not in preview.entries[0].time
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("f5")
+        await pilot.pause()
+        status = str(app.query_one("#status", Static).content)
+        assert "entry 2, Source: is required" in status
+
+
+async def test_typing_then_ctrl_n_at_once_clears_the_old_entrys_mark(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.form.field("detail-type").input.value = "Order Placed"
+        await settle(pilot)
+        app.query_one("#source-input", Input).focus()
+        await pilot.press(*"com.example.orders", "ctrl+n")
+        await settle(pilot)
+        labels = batch_labels(app)
+        assert labels[0].startswith("✓ 1 com.example.orders")
+        assert app.state.entries[0].source == "com.example.orders"
+
+
+async def test_a_refused_send_clears_the_last_results_and_a_fix_clears_the_refusal(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"amount": 1})
+        await settle(pilot)
+        report = await send_and_wait(app, pilot)
+        event_id = report.outcomes[0].event_id
+        assert event_id and any(event_id in str(cell) for cell in app.results.table.get_row_at(0))
+
+        app.editor.load_text("[1, 2]")  # not an object
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        status = app.query_one("#status", Static)
+        assert "must be a JSON object" in str(status.content)
+        assert app.results.table.row_count == 0  # the earlier EventIds are not on show
+        assert "Not sent" in str(app.query_one("#results-summary", Static).content)
+
+        app.editor.load_text('{"amount": 2}')
+        await settle(pilot)
+        assert "must be a JSON object" not in str(status.content)
+
+
+async def test_a_never_sent_entry_shows_no_delivery(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"amount": 250})
+        app.state.set_bus("orders")
+        await app.show_state()
+        await settle(pilot)
+        report = await send_and_wait(app, pilot)
+        assert report.failed_count == 0
+        panel = app.query_one("#rules-panel")
+        await wait_for(pilot, lambda: "delivered" in panel.row_text("large-orders"))  # type: ignore[attr-defined]
+
+        await app.batch_action("duplicate")  # a copy that was never sent
+        await settle(pilot)
+        assert "last send" not in panel.row_text("large-orders")  # type: ignore[attr-defined]
+        # Back on the sent entry, its delivery shows again; an edit to it drops it.
+        app.batch.list_view.index = 0
+        await settle(pilot)
+        assert app.state.selected == 0
+        assert "delivered" in panel.row_text("large-orders")  # type: ignore[attr-defined]
+        app.editor.load_text('{"amount": 251}')
+        await settle(pilot)
+        assert "last send" not in panel.row_text("large-orders")  # type: ignore[attr-defined]
+
+
+async def test_the_meter_counts_the_entry_as_the_preview_sends_it(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    """Variables resolved ({{uuid}} is 36 bytes, not 8): the meter equals the preview."""
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await open_large(app, pilot, presets_dir)
+        meter = app.query_one(SizeMeter)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        assert meter.entry_bytes == request_size(preview.entries) == meter.request_bytes
+        written = app.state.entry
+        assert meter.entry_bytes > len(written.detail.replace(" ", "").replace("\n", ""))
+
+
+async def test_each_entry_shows_its_own_bus_and_is_judged_on_it(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        one = Entry("com.example.orders", "Order Placed", json.dumps({"amount": 250}))
+        two = one.copy(event_bus_name="orders")
+        app.round_trips.open_entries([one, two], "2 imported entries")
+        await wait_for(pilot, lambda: len(app.state.entries) == 2)
+        await settle(pilot)
+        panel: Any = app.query_one("#rules-panel")
+        assert app.form.field("entry-bus").value == ""
+        await wait_for(pilot, lambda: panel.bus is None)
+        app.batch.list_view.index = 1
+        await settle(pilot)
+        assert app.state.selected == 1
+        assert app.form.field("entry-bus").value == "orders"
+        await wait_for(pilot, lambda: panel.bus == "orders" and not panel.loading)
+        await wait_for(pilot, lambda: panel.verdict_for("large-orders") is not None)
+        assert "match" in panel.row_text("large-orders")
+
+        # The bus is edited in the form, like any field, and sent with the entry.
+        app.form.field("entry-bus").input.value = ""
+        await settle(pilot)
+        assert app.state.entries[1].event_bus_name is None
+        await wait_for(pilot, lambda: panel.bus is None)
