@@ -28,6 +28,8 @@ class SendController:
         self.app = app
         self.retry = retry
         self.sending = False
+        #: The last send's report, as the results table shows it (F8 retries its failures).
+        self.report: SendReport | None = None
         #: entry ids of the batch as sent, by position (None: the send was not the batch's).
         self._sent_ids: list[int] | None = None
 
@@ -72,7 +74,7 @@ class SendController:
         """Resend the failed entries known not to be accepted; never those whose outcome is
         unknown (a timeout or a broken connection: AWS may have accepted them)."""
         app = self.app
-        report = app.results.report
+        report = self.report
         failed = report.failed if report else []
         safe = [o for o in failed if o.retry_safe]
         unknown = len(failed) - len(safe)
@@ -97,6 +99,7 @@ class SendController:
         EventIds stay on show as if they were this one's), until the next edit."""
         app = self.app
         app.state.refuse(reason)
+        self.report = None
         app.results.clear(f"Not sent: {reason}")
         app.set_status(f"Send refused: {reason}", error=True)
         app.bell()
@@ -206,6 +209,7 @@ class SendController:
         if previous is not None:
             report = merge_reports(previous, report)
             heading = "after retrying the failed entries"
+        self.report = report
         app.results.show_report(report, heading)
         if previous is None:
             ids = self._sent_ids

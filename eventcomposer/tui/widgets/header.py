@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from eventcomposer.aws.settings import AwsSettings
+
+class Destination(Protocol):
+    """Where events go, as the header shows it (the app's AWS settings are one)."""
+
+    @property
+    def profile_label(self) -> str: ...
+
+    @property
+    def region_label(self) -> str: ...
+
+    @property
+    def endpoint_label(self) -> str: ...
+
+    def is_local_endpoint(self) -> bool: ...
 
 
 class ComposerHeader(Widget):
@@ -19,14 +34,14 @@ they go to this machine), the selected **bus** (⚠ when it does not exist), and
 **preset** (● when it has unsaved changes). Switch the bus with **F2**.
 """
 
-    settings: reactive[AwsSettings] = reactive(AwsSettings, layout=False)
+    settings: reactive[Any] = reactive(None, layout=False)
     bus: reactive[str] = reactive("default")
     bus_warning: reactive[str] = reactive("")
     preset: reactive[str] = reactive("")
     dirty: reactive[bool] = reactive(False)
     starting: reactive[str] = reactive("")
 
-    def __init__(self, settings: AwsSettings, *, starting: str = "", id: str | None = None) -> None:
+    def __init__(self, settings: Destination, *, starting: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
         self.set_reactive(ComposerHeader.settings, settings)
         self.set_reactive(ComposerHeader.starting, starting)
@@ -34,7 +49,7 @@ they go to this machine), the selected **bus** (⚠ when it does not exist), and
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" eventcomposer ", style="bold reverse")
-        settings = self.settings
+        settings: Destination = self.settings
         if self.starting:
             text.append("  ")
             text.append(f" {self.starting} ", style="bold black on yellow")

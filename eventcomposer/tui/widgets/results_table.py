@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +16,34 @@ from eventcomposer.tui.messages import CopyRequested
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
-    from eventcomposer.aws.send import SendReport
+    from eventcomposer.core.entries import Entry
+
+
+class Outcome(Protocol):
+    """One entry's outcome, as the table shows it (``aws.send.EntryOutcome`` is one)."""
+
+    number: int
+    entry: Entry
+    event_id: str | None
+    error_code: str | None
+    error_message: str | None
+
+    @property
+    def ok(self) -> bool: ...
+
+
+class Report(Protocol):
+    """A send's outcomes, as the table shows them (``aws.send.SendReport`` is one)."""
+
+    calls: int
+    problem: Any
+
+    @property
+    def outcomes(self) -> Sequence[Outcome]: ...
+
+    @property
+    def failed_count(self) -> int: ...
+
 
 COLUMNS = ("#", "Source", "DetailType", "EventId / ErrorCode", "ErrorMessage")
 
@@ -37,7 +65,7 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.report: SendReport | None = None
+        self.report: Report | None = None
         self._table: DataTable[Text | str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -66,7 +94,7 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
         self.table.clear()
         self.show_progress(message)
 
-    def show_report(self, report: SendReport, heading: str = "") -> None:
+    def show_report(self, report: Report, heading: str = "") -> None:
         """Fill the table from ``report`` (every entry, in order)."""
         self.report = report
         table = self.table
