@@ -9,10 +9,7 @@ own modules; boto3, moto and the AWS client are imported only in thread workers.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +22,10 @@ from textual.widgets import Footer, Static
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.composer import Composer, detail_check
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits
+from eventcomposer.tui import startup_probe
 from eventcomposer.tui.backend import Backend
-from eventcomposer.tui.commands import ComposerCommands
+from eventcomposer.tui.bus_and_rules import BusAndRules
+from eventcomposer.tui.commands import COMPOSER_ACTIONS, ComposerCommands
 from eventcomposer.tui.drafts import DraftKeeper
 from eventcomposer.tui.messages import (
     BatchAction,
@@ -39,6 +38,7 @@ from eventcomposer.tui.messages import (
 from eventcomposer.tui.preset_files import PresetFiles
 from eventcomposer.tui.round_trips import RoundTrips
 from eventcomposer.tui.screens.bus_picker import BusPickerScreen
+from eventcomposer.tui.screens.help import COMPOSER_HELP
 from eventcomposer.tui.screens.history import HistoryScreen
 from eventcomposer.tui.sending import SendController
 from eventcomposer.tui.widgets.batch_list import BatchList
@@ -54,14 +54,7 @@ if TYPE_CHECKING:
     from eventcomposer.tui.widgets.detail_editor import DetailEditor
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
-#: Set to 1 to exit as soon as the first screen is shown (for bench/startup.py).
-EXIT_ON_READY_ENV = "EVENTCOMPOSER_EXIT_ON_READY"
-#: A file to write {"time": ..., "boto3": ...} to when the first screen is shown.
-READY_FILE_ENV = "EVENTCOMPOSER_READY_FILE"
 STARTING_LOCAL = "starting local EventBridge…"
-#: Narrower terminals hide the rules panel until Ctrl+B shows it.
-RULES_PANEL_MIN_WIDTH = 140
-_NOT_LOADED = object()
 
 
 def _limits_from_env() -> Limits:
@@ -78,22 +71,7 @@ class EventComposerApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     AUTO_FOCUS = "#source-input"
 
-    HELP = """\
-## Composer
-Compose the entries of one PutEvents call (up to 10), then send them with **F5**.
-
-- **F7** previews exactly what will be sent: variables such as `{{uuid}}` resolved, Detail
-  compacted, sizes against the limit. **F5** sends; **F8** resends only the entries that
-  failed and are known not to have been accepted.
-- **F2** picks the bus; **Ctrl+B** shows or hides the rules panel: which rules on the bus
-  match the entry as you type, why the others don't, and after a send on the local
-  EventBridge, what each rule's target actually received.
-- **Ctrl+S** / **F9** save the batch as a preset; **F6** opens the history of sends (reopen or
-  resend); **Ctrl+O** imports AWS CLI `--entries` / `--cli-input-json` input; the command
-  palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
-  snippet.
-- **F3** formats the Detail; **F4** edits it in `$EDITOR`.
-"""
+    HELP = COMPOSER_HELP
 
     # The footer shows these in this order, after the focused widget's own keys. The last four
     # are left out of it: it overflows at 120 columns, and each key is a widget that the first
@@ -136,10 +114,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         self._editor: DetailEditor | None = None
         #: The entry whose Detail the editor holds (edits there are applied to it).
         self._editor_entry = 0
-        self._rules_panel: RulesPanel | None = None
-        self._rules_toggled = False
-        #: The bus whose rules the panel shows (a sentinel until the first load).
-        self._rules_bus: object = _NOT_LOADED
+        self.bus_and_rules = BusAndRules(self)
         self._composer_ready = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -205,46 +180,23 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         return self.query_one(SendProgress)
 
     @property
-    def active_settings(self) -> AwsSettings | None:
-        """Where requests go; None while the embedded local EventBridge is starting."""
-        return self.backend.active
-
-    @property
     def sending(self) -> bool:
         """Whether a send is running."""
         return self.sends.sending
 
-    @property
-    def local_server(self) -> Any:
-        return self.backend.local_server
-
-    def stop_local(self) -> None:
-        self.backend.stop_local()
-
     async def on_ready(self) -> None:
-        """The first screen is up: report it (for the startup benchmark), then the rest."""
-        ready_file = os.environ.get(READY_FILE_ENV)
-        if ready_file:
-            Path(ready_file).write_text(
-                json.dumps(
-                    {
-                        "time": time.time(),
-                        "cpu": time.process_time(),
-                        "boto3": "boto3" in sys.modules,
-                    }
-                )
-            )
-        exit_on_ready = os.environ.get(EXIT_ON_READY_ENV) == "1"
-        # What is not needed to start typing comes right after the first frame: the optional
-        # fields, the Detail editor, the presets tree, the results grid, validation messages
-        # and sizes (what the user may have typed meanwhile is kept).
+        """The first screen is up. What is not needed to start typing comes right after it:
+        the other fields, the Detail editor, the presets tree, the results grid, problems and
+        sizes (what the user may have typed meanwhile is kept)."""
         from eventcomposer.tui.widgets.detail_editor import DetailEditor
         from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
+        startup_probe.first_screen_shown()
+        probing = startup_probe.exit_on_ready()
         self.commit_edits()  # what was typed in the first fields, before the rest is shown
         # Unsaved work of a composer that did not quit cleanly comes back before the rest of
         # the form is shown (a read of one small file).
-        restored = False if exit_on_ready else self.drafts.restore()
+        restored = False if probing else self.drafts.restore()
         await self.form.mount_rest()
         editor = DetailEditor(self.state.entry.detail, id="detail")
         editor.validator = detail_check
@@ -252,42 +204,33 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         self._editor = editor
         panel = RulesPanel(id="rules-panel")
         await self.query_one("#side-panel").mount(panel)
-        self._rules_panel = panel
-        if not exit_on_ready:
+        self.bus_and_rules.panel = panel
+        if not probing:
             self.browser.reload()
         self.results.table  # noqa: B018 - creates and mounts the grid
         await self.show_state(reload=True)
-        self.drafts.on = not exit_on_ready
+        self.drafts.on = not probing
         if restored:
             self.drafts.schedule()
         self._composer_ready = True
-        if exit_on_ready:
-            self.call_after_refresh(self._exit_after_complete, ready_file)
-            return
-        if self.backend.active is None:
+        if probing:
+            startup_probe.composer_complete(self)
+        elif self.backend.active is None:
             self.backend.start_local(self._local_ready, self._local_failed)
         else:
             self.backend.warm_up(self.backend.active)
             if self.state.bus:
-                self.bus_changed()
+                self.bus_and_rules.changed()
 
     def on_unmount(self) -> None:
         """However the app ends, its draft's lock is freed (the draft stays if unsaved)."""
         self.drafts.release()
 
-    def _exit_after_complete(self, ready_file: str | None) -> None:
-        """For the benchmark: note when everything is mounted and drawn, then exit."""
-        if ready_file:
-            data = json.loads(Path(ready_file).read_text())
-            data.update(complete_time=time.time(), complete_cpu=time.process_time())
-            Path(ready_file).write_text(json.dumps(data))
-        self.exit(0)
-
     def _local_ready(self, settings: AwsSettings) -> None:
         self.header.settings = settings
         self.header.starting = ""
         self.notify(f"Local EventBridge ready at {settings.endpoint_url}", timeout=3)
-        self.bus_changed()
+        self.bus_and_rules.changed()
 
     def _local_failed(self, message: str) -> None:
         self.header.starting = "local EventBridge failed to start"
@@ -295,7 +238,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The composer's actions act on the main screen: not while a dialog is open."""
-        return not (action in _COMPOSER_ACTIONS and self.screen is not self.screen_stack[0])
+        return not (action in COMPOSER_ACTIONS and self.screen is not self.screen_stack[0])
 
     # -- edits go into the model ----------------------------------------------------------------
 
@@ -395,7 +338,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         status = self.query_one("#status", Static)
         if not state.refusal and status.has_class("-refusal"):
             self.set_status("")
-        self._update_rules_panel()
+        self.bus_and_rules.update_panel()
         self.drafts.schedule()
 
     def mark_detail_error(self, line: int | None, column: int | None) -> None:
@@ -412,50 +355,19 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
     def status_text(self) -> str:
         return str(self.query_one("#status", Static).content)
 
-    def _update_rules_panel(self) -> None:
-        """Give the rules panel the entry being edited and its bus (its own, or the batch's);
-        loads the bus's rules when that changed. Returns at once: the panel works in workers."""
-        panel = self._rules_panel
-        if panel is None:
-            return
-        state = self.state
-        bus = state.entry_bus()
-        if self.backend.active is not None and self._rules_bus != bus:
-            self._rules_bus = bus
-            self.backend.load_rules(panel, bus)
-        mark = state.sent.get(state.entry_id)
-        panel.update_entry(state.entry, mark.event_id if mark else None)
-
     def on_rules_panel_reload_requested(self, event: RulesPanel.ReloadRequested) -> None:
-        if self.backend.active is None:
-            self.notify("Not connected to an event bus yet.", severity="warning")
-            return
-        self.backend.load_rules(event.panel, event.panel.bus)
+        self.bus_and_rules.reload(event.panel)
 
     def sent(self, report: SendReport) -> None:
-        """A send finished: read back what the rules' targets received (local only)."""
-        panel = self._rules_panel
-        if panel is not None:
-            here = panel.bus or "default"
-            sent = [
-                (o.event_id, o.entry)
-                for o in report.outcomes
-                if o.ok and o.event_id and (o.entry.event_bus_name or "default") == here
-            ]
-            self.backend.read_deliveries(panel, sent, panel.rules)
+        """A send finished: the rules panel reads back deliveries; marks are redrawn."""
+        self.bus_and_rules.sent(report)
         self.call_later(self.show_state)
 
     def action_toggle_rules(self) -> None:
-        """Show or hide the rules panel; once toggled, the width no longer decides."""
-        self._rules_toggled = True
-        self.query_one("#side-panel").toggle_class("-hidden")
+        self.bus_and_rules.toggle()
 
     def on_resize(self, event: events.Resize) -> None:
-        """The rules panel needs room beside the form: shown from RULES_PANEL_MIN_WIDTH columns
-        (Ctrl+B shows or hides it at any width)."""
-        if not self._rules_toggled:
-            hidden = event.size.width < RULES_PANEL_MIN_WIDTH
-            self.query_one("#side-panel").set_class(hidden, "-hidden")
+        self.bus_and_rules.resized(event.size.width)
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -513,31 +425,11 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
     # -- bus ------------------------------------------------------------------------------------
 
     def action_switch_bus(self) -> None:
-        self.push_screen(BusPickerScreen(self.state.bus), self._bus_chosen)
+        self.bus_and_rules.pick()
 
     @on(BusPickerScreen.Opened)
     def _bus_picker_opened(self, event: BusPickerScreen.Opened) -> None:
-        self.backend.list_buses(event.screen)
-
-    async def _bus_chosen(self, bus: str | None) -> None:
-        if bus is not None and self.state.set_bus(bus):
-            await self.show_state()
-            self.bus_changed()
-
-    def bus_changed(self) -> None:
-        """The batch's bus changed: warn if it does not exist (AWS would drop the events)."""
-        self.header.bus_warning = ""
-        self._update_rules_panel()
-        self.backend.check_bus(self.state.bus, self._bus_checked)
-
-    def _bus_checked(self, bus: str, exists: bool | None, message: str) -> None:
-        if bus != self.state.bus:
-            return
-        self.header.bus_warning = message if exists is False else ""
-        if exists is False:
-            self.notify(message, title="Bus not found", severity="warning", timeout=8)
-        elif exists is None and message:
-            self.notify(message, severity="warning")
+        self.bus_and_rules.picker_opened(event.screen)
 
     # -- presets --------------------------------------------------------------------------------
 
@@ -579,22 +471,7 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
     def action_help(self) -> None:
         from eventcomposer.tui.screens.help import HelpScreen
 
-        help_text = ""
-        node: Any = self.focused
-        while node is not None:
-            text = getattr(node, "HELP", None)
-            if text and node is not self:
-                help_text = text
-                break
-            node = node.parent
-        keys = []
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            # The footer's keys, and ours kept off it (they carry ids; the widgets' own
-            # cursor keys don't and stay out of the list).
-            if binding.description and (binding.show or binding.id):
-                keys.append((binding.key_display or key, binding.description))
-        self.push_screen(HelpScreen(help_text or self.HELP, keys))
+        self.push_screen(HelpScreen.for_focus(self, self.HELP))
 
     async def action_quit(self) -> None:
         def quit_now(ok: bool | None = True) -> None:
@@ -610,29 +487,6 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
         self.push_screen(ConfirmScreen("Quit and lose unsaved changes?", yes="Quit"), quit_now)
 
 
-#: Actions that change or use the batch; disabled while a dialog is open.
-_COMPOSER_ACTIONS = frozenset(
-    {
-        "send",
-        "retry_failed",
-        "switch_bus",
-        "save_preset",
-        "save_preset_as",
-        "delete_preset",
-        "format_json",
-        "open_in_editor",
-        "add_entry",
-        "duplicate_entry",
-        "remove_entry",
-        "history",
-        "preview",
-        "import_entries",
-        "copy_aws_cli",
-        "copy_boto3",
-    }
-)
-
-
 def run_app(settings: AwsSettings, presets_dir: str | Path = "presets") -> int:
     """Run the composer until the user quits; the exit code is the app's return code."""
     app = EventComposerApp(settings, presets_dir)
@@ -640,5 +494,5 @@ def run_app(settings: AwsSettings, presets_dir: str | Path = "presets") -> int:
         app.run()
     finally:
         app.drafts.release()
-        app.stop_local()
+        app.backend.stop_local()
     return app.return_code or 0

@@ -60,3 +60,26 @@ class ComposerCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._callback(action), help=help_text)
+
+
+#: Actions that change or use the batch; disabled while a dialog is open.
+COMPOSER_ACTIONS = frozenset(
+    {
+        "send",
+        "retry_failed",
+        "switch_bus",
+        "save_preset",
+        "save_preset_as",
+        "delete_preset",
+        "format_json",
+        "open_in_editor",
+        "add_entry",
+        "duplicate_entry",
+        "remove_entry",
+        "history",
+        "preview",
+        "import_entries",
+        "copy_aws_cli",
+        "copy_boto3",
+    }
+)

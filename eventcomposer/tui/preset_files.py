@@ -74,7 +74,7 @@ class PresetFiles:
         if len(preset.entries) > limit:
             note = f" (first {limit} of {len(preset.entries)} entries: one call's worth)"
         app.set_status(f"Opened {self.display(path)}{note}.")
-        app.bus_changed()
+        app.bus_and_rules.changed()
 
     # -- saving ---------------------------------------------------------------------------------
 

@@ -115,7 +115,7 @@ class RoundTrips:
         await app.show_state(reload=True)
         note = f" ({loaded.note})" if loaded.note else ""
         app.set_status(f"Opened {what} as an unsaved batch{note}.")
-        app.bus_changed()
+        app.bus_and_rules.changed()
 
     # -- preview and copies ---------------------------------------------------------------------
 

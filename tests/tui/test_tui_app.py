@@ -489,14 +489,14 @@ async def test_local_starts_after_the_first_screen(
     app = EventComposerApp(AwsSettings(local=True), presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         assert app.header.starting == "starting local EventBridge…"
-        assert app.active_settings is None
-        await wait_for(pilot, lambda: app.active_settings is not None)
+        assert app.backend.active is None
+        await wait_for(pilot, lambda: app.backend.active is not None)
         assert app.header.starting == ""
         assert app.header.settings.endpoint_url == local_server.settings.endpoint_url
         assert started == [AwsSettings(local=True)]
-    server = app.local_server
-    app.stop_local()
-    assert app.local_server is None and server is not None and type(server).stopped
+    server = app.backend.local_server
+    app.backend.stop_local()
+    assert app.backend.local_server is None and server is not None and type(server).stopped
 
 
 async def test_send_refused_while_local_server_starts(

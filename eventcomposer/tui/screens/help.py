@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -16,6 +18,24 @@ palette, **Tab** moves between panels, **Ctrl+Q** quits.
 """
 
 
+COMPOSER_HELP = """\
+## Composer
+Compose the entries of one PutEvents call (up to 10), then send them with **F5**.
+
+- **F7** previews exactly what will be sent: variables such as `{{uuid}}` resolved, Detail
+  compacted, sizes against the limit. **F5** sends; **F8** resends only the entries that
+  failed and are known not to have been accepted.
+- **F2** picks the bus; **Ctrl+B** shows or hides the rules panel: which rules on the bus
+  match the entry as you type, why the others don't, and after a send on the local
+  EventBridge, what each rule's target actually received.
+- **Ctrl+S** / **F9** save the batch as a preset; **F6** opens the history of sends (reopen or
+  resend); **Ctrl+O** imports AWS CLI `--entries` / `--cli-input-json` input; the command
+  palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
+  snippet.
+- **F3** formats the Detail; **F4** edits it in `$EDITOR`.
+"""
+
+
 class HelpScreen(ModalScreen[None]):
     """Markdown help for the focused widget (the nearest one that has HELP) and its keys."""
 
@@ -25,6 +45,26 @@ class HelpScreen(ModalScreen[None]):
         super().__init__(classes="modal")
         self.help_text = help_text
         self.keys = keys
+
+    @classmethod
+    def for_focus(cls, app: App[Any], fallback: str) -> HelpScreen:
+        """Help for the focused widget (the nearest with HELP, else ``fallback``) and the keys
+        that work there: the footer's, and ours kept off it (they carry ids; the widgets' own
+        cursor keys don't and stay out of the list)."""
+        help_text = ""
+        node: Any = app.focused
+        while node is not None and node is not app:
+            text = getattr(node, "HELP", None)
+            if text:
+                help_text = text
+                break
+            node = node.parent
+        keys = []
+        for key, active in app.screen.active_bindings.items():
+            binding = active.binding
+            if binding.description and (binding.show or binding.id):
+                keys.append((binding.key_display or key, binding.description))
+        return cls(help_text or fallback, keys)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog"):

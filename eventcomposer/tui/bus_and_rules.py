@@ -1,0 +1,109 @@
+"""The bus the batch goes to, and the rules panel that judges the entry on its own bus.
+
+Switching the bus (F2), warning when it does not exist (AWS would accept the events and drop
+them), keeping the panel on the selected entry's bus (its EventBusName, else the batch's) and,
+after a send on the local EventBridge, reading back what each rule's targets received.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventcomposer.core.composer import DEFAULT_BUS
+from eventcomposer.tui.screens.bus_picker import BusPickerScreen
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.send import SendReport
+    from eventcomposer.tui.app import EventComposerApp
+    from eventcomposer.tui.widgets.rules_panel import RulesPanel
+
+#: Narrower terminals hide the rules panel until Ctrl+B shows it.
+RULES_PANEL_MIN_WIDTH = 140
+_NOT_LOADED = object()
+
+
+class BusAndRules:
+    """F2's picker, the bus check, and what the rules panel is given."""
+
+    def __init__(self, app: EventComposerApp) -> None:
+        self.app = app
+        self.panel: RulesPanel | None = None
+        #: The bus whose rules the panel shows (a sentinel until the first load).
+        self._rules_bus: object = _NOT_LOADED
+        self._toggled = False
+
+    # -- the batch's bus ------------------------------------------------------------------------
+
+    def pick(self) -> None:
+        self.app.push_screen(BusPickerScreen(self.app.state.bus), self._chosen)
+
+    def picker_opened(self, screen: BusPickerScreen) -> None:
+        self.app.backend.list_buses(screen)
+
+    async def _chosen(self, bus: str | None) -> None:
+        if bus is not None and self.app.state.set_bus(bus):
+            await self.app.show_state()
+            self.changed()
+
+    def changed(self) -> None:
+        """The batch's bus changed: warn if it does not exist (AWS would drop the events)."""
+        self.app.header.bus_warning = ""
+        self.update_panel()
+        self.app.backend.check_bus(self.app.state.bus, self._checked)
+
+    def _checked(self, bus: str, exists: bool | None, message: str) -> None:
+        app = self.app
+        if bus != app.state.bus:
+            return
+        app.header.bus_warning = message if exists is False else ""
+        if exists is False:
+            app.notify(message, title="Bus not found", severity="warning", timeout=8)
+        elif exists is None and message:
+            app.notify(message, severity="warning")
+
+    # -- the rules panel ------------------------------------------------------------------------
+
+    def update_panel(self) -> None:
+        """Give the panel the entry being edited and its bus (its own, or the batch's); loads
+        the bus's rules when that changed. Returns at once: the panel works in workers."""
+        panel = self.panel
+        if panel is None:
+            return
+        app = self.app
+        state = app.state
+        bus = state.entry_bus()
+        if app.backend.active is not None and self._rules_bus != bus:
+            self._rules_bus = bus
+            app.backend.load_rules(panel, bus)
+        mark = state.sent.get(state.entry_id)
+        panel.update_entry(state.entry, mark.event_id if mark else None)
+
+    def reload(self, panel: RulesPanel) -> None:
+        if self.app.backend.active is None:
+            self.app.notify("Not connected to an event bus yet.", severity="warning")
+            return
+        self.app.backend.load_rules(panel, panel.bus)
+
+    def sent(self, report: SendReport) -> None:
+        """A send finished: read back what the rules' targets received (local only)."""
+        panel = self.panel
+        if panel is None:
+            return
+        here = panel.bus or DEFAULT_BUS
+        sent = [
+            (o.event_id, o.entry)
+            for o in report.outcomes
+            if o.ok and o.event_id and (o.entry.event_bus_name or DEFAULT_BUS) == here
+        ]
+        self.app.backend.read_deliveries(panel, sent, panel.rules)
+
+    def toggle(self) -> None:
+        """Show or hide the panel; once toggled, the width no longer decides."""
+        self._toggled = True
+        self.app.query_one("#side-panel").toggle_class("-hidden")
+
+    def resized(self, width: int) -> None:
+        """The panel needs room beside the form: shown from RULES_PANEL_MIN_WIDTH columns
+        (Ctrl+B shows or hides it at any width)."""
+        if not self._toggled:
+            self.app.query_one("#side-panel").set_class(width < RULES_PANEL_MIN_WIDTH, "-hidden")
