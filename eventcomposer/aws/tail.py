@@ -295,9 +295,7 @@ def _alive(tags: dict[str, str], now: datetime, name: str) -> bool:
     return created is not None and now - created < FOREIGN_AGE
 
 
-def find_leftovers(
-    events: Any, sqs: Any, bus: str | None = None, keep: str = ""
-) -> list[Leftover]:
+def find_leftovers(events: Any, sqs: Any, bus: str | None = None, keep: str = "") -> list[Leftover]:
     """Tail rules on ``bus`` and tail queues in the region whose tail is no longer running.
 
     ``keep`` is the name of the current tail's resources, never a leftover.
@@ -370,8 +368,7 @@ def clean_earlier_tails(
         return CleanupReport()
     say(
         f"Removing {len(leftovers)} resource(s) an earlier tail left behind (it was killed "
-        "before it could clean up): "
-        + ", ".join(f"{lo.kind} {lo.name}" for lo in leftovers)
+        "before it could clean up): " + ", ".join(f"{lo.kind} {lo.name}" for lo in leftovers)
     )
     return remove_leftovers(events, sqs, leftovers)
 
