@@ -51,7 +51,9 @@ def run_archives(args: argparse.Namespace) -> int:
         return exit_codes.OK
     table = Table(box=None, pad_edge=False)
     for column in ("Archive", "Bus", "State", "Events", "Bytes", "Retention", "Created (UTC)"):
-        table.add_column(column, justify="right" if column in ("Events", "Bytes") else "left")
+        table.add_column(
+            column, justify="right" if column in ("Events", "Bytes") else "left", overflow="fold"
+        )
     for a in archives:
         table.add_row(
             a.name,
@@ -117,7 +119,7 @@ def _follow(events: Any, status: Any) -> Any:
             err.print(Text(shown, style="dim"))
             last = shown
         try:
-            time.sleep(POLL_SECONDS)
+            _wait(POLL_SECONDS)
         except KeyboardInterrupt:
             if not _ask_cancel(status.name):
                 warn(
@@ -128,6 +130,10 @@ def _follow(events: Any, status: Any) -> Any:
             err.print(f"cancelling: {cancel_replay(events, status.name)}")
         status = describe_replay(events, status.name)
     return status
+
+
+def _wait(seconds: float) -> None:
+    time.sleep(seconds)
 
 
 def _progress_text(status: Any) -> str:
