@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -90,7 +91,7 @@ class Tail:
         self.queue_arn = ""
         self._rule_created = False
         self._queue_created = False
-        self._closed = False
+        self._lock = threading.Lock()
 
     @property
     def _endpoint(self) -> str | None:
@@ -119,6 +120,7 @@ class Tail:
                 Description="eventcomposer tail: temporary, removed when the tail ends",
                 Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
             )["RuleArn"]
+            self._rule_created = True  # again: a close() during the call may have reset it
         with self._step("sqs:CreateQueue (with sqs:TagQueue)", "No queue was created."):
             self._queue_created = True
             self.queue_url = self.sqs.create_queue(
@@ -129,6 +131,7 @@ class Tail:
                 },
                 tags=tags,
             )["QueueUrl"]
+            self._queue_created = True
         with self._step("sqs:GetQueueAttributes", "The queue was created."):
             self.queue_arn = self.sqs.get_queue_attributes(
                 QueueUrl=self.queue_url, AttributeNames=["QueueArn"]
@@ -193,18 +196,21 @@ class Tail:
         return events
 
     def close(self) -> CleanupReport:
-        """Remove the target, the rule and the queue (each attempted even if another fails)."""
+        """Remove the target, the rule and the queue (each attempted even if another fails).
+
+        Safe to call again, from any thread: a later call removes only what is still there
+        (e.g. what a ``start()`` running in another thread created after the first call).
+        """
         report = CleanupReport()
-        if self._closed:
-            return report
-        self._closed = True
-        if self._rule_created:
-            _remove_rule(self.events, self.name, self.bus, report)
-        if self._queue_created and not self.queue_url:
-            with contextlib.suppress(Exception):  # interrupted during CreateQueue
-                self.queue_url = self.sqs.get_queue_url(QueueName=self.name)["QueueUrl"]
-        if self.queue_url:
-            _remove_queue(self.sqs, self.queue_url, report)
+        with self._lock:
+            if self._rule_created:
+                self._rule_created = not _remove_rule(self.events, self.name, self.bus, report)
+            if self._queue_created and not self.queue_url:
+                with contextlib.suppress(Exception):  # interrupted during CreateQueue
+                    self.queue_url = self.sqs.get_queue_url(QueueName=self.name)["QueueUrl"]
+            if self.queue_url and _remove_queue(self.sqs, self.queue_url, report):
+                self.queue_url = ""
+                self._queue_created = False
         return report
 
     def __enter__(self) -> Tail:
@@ -232,7 +238,8 @@ def queue_policy(rule_arn: str) -> dict[str, Any]:
     }
 
 
-def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> None:
+def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> bool:
+    """Remove the rule's targets and the rule; whether it is gone."""
     try:
         targets = [
             t["Id"]
@@ -242,30 +249,35 @@ def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> Non
             events.remove_targets(Rule=name, EventBusName=bus, Ids=targets, Force=True)
         events.delete_rule(Name=name, EventBusName=bus, Force=True)
         report.removed.append(f"rule {name} on bus {bus}")
+        return True
     except Exception as exc:
         if describe_error(exc).code == "ResourceNotFoundException":
-            return
+            return True
         problem = _refused(exc, "events:RemoveTargets / events:DeleteRule", None, "")
         report.failed.append(
             f"rule {name} on bus {bus} ({problem.message}); remove it with `aws events "
             f"remove-targets --rule {name} --event-bus-name {bus} --ids eventcomposer-tail` and "
             f"`aws events delete-rule --name {name} --event-bus-name {bus}`"
         )
+        return False
 
 
-def _remove_queue(sqs: Any, url: str, report: CleanupReport) -> None:
+def _remove_queue(sqs: Any, url: str, report: CleanupReport) -> bool:
+    """Delete the queue; whether it is gone."""
     name = url.rstrip("/").rsplit("/", 1)[-1]
     try:
         sqs.delete_queue(QueueUrl=url)
         report.removed.append(f"queue {name}")
+        return True
     except Exception as exc:
         if "NonExistentQueue" in describe_error(exc).code:
-            return
+            return True
         problem = _refused(exc, "sqs:DeleteQueue", None, "")
         report.failed.append(
             f"queue {name} ({problem.message}); remove it with `aws sqs delete-queue "
             f"--queue-url {url}`"
         )
+        return False
 
 
 @dataclass(frozen=True)
