@@ -79,3 +79,20 @@ def test_moments_are_rfc_3339_or_relative_to_now() -> None:
     assert parse_moment("2026-12-01T13:00:00+01:00") == now
     with pytest.raises(ValueError, match="now-2h"):
         parse_moment("yesterday")
+
+
+def test_capture_is_pure_core() -> None:
+    """Like the rest of the core, capture imports neither the interfaces nor boto3."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, eventcomposer.core.capture\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert not loaded & {"textual", "boto3", "botocore", "rich", "moto"}
