@@ -341,3 +341,25 @@ def test_a_running_tail_of_another_live_process_is_not_a_leftover(
         assert find_leftovers(events_client, sqs_client, bus) == []
         assert running.name in tail_rules(events_client, bus)
     assert_nothing_left(events_client, sqs_client, bus)
+
+
+def test_not_being_allowed_to_look_for_leftovers_is_said_and_the_tail_goes_on(
+    events_client: Any, sqs_client: Any, bus: str
+) -> None:
+    from eventcomposer.aws.tail import clean_earlier_tails
+
+    class NoTags:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(sqs_client, name)
+
+        def list_queues(self, **kwargs: Any) -> Any:
+            raise ClientError(
+                {"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "ListQueues"
+            )
+
+    said: list[str] = []
+    report = clean_earlier_tails(events_client, NoTags(), bus, said.append)
+    assert report.removed == [] and len(said) == 1
+    assert (
+        "sqs:ListQueues" in said[0] and "Leftovers of earlier tails were not looked for" in said[0]
+    )

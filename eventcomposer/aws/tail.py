@@ -374,8 +374,17 @@ def remove_leftovers(events: Any, sqs: Any, leftovers: list[Leftover]) -> Cleanu
 def clean_earlier_tails(
     events: Any, sqs: Any, bus: str | None, say: Callable[[str], None]
 ) -> CleanupReport:
-    """Find and remove what earlier tails left, saying what before removing it."""
-    leftovers = find_leftovers(events, sqs, bus)
+    """Find and remove what earlier tails left, saying what before removing it.
+
+    Not being allowed to look (e.g. no sqs:ListQueueTags) is said, and does not stop the tail.
+    """
+    try:
+        leftovers = find_leftovers(events, sqs, bus)
+    except AwsProblem as problem:
+        if problem.is_connectivity and problem.kind != "auth":
+            raise
+        say(str(problem))
+        return CleanupReport()
     if not leftovers:
         return CleanupReport()
     say(
