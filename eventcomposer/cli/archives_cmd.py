@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -14,6 +14,10 @@ from rich.text import Text
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import err, error, out, settings_from, warn
 from eventcomposer.cli.signals import sigterm_as_interrupt
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.archives import ReplayStatus
+    from eventcomposer.aws.errors import AwsProblem
 
 #: Seconds between two DescribeReplay calls while a replay runs.
 POLL_SECONDS = 2.0
@@ -108,7 +112,7 @@ def run_replay_archive(args: argparse.Namespace) -> int:
     return exit_codes.OK if status.state == "COMPLETED" else exit_codes.FAILED
 
 
-def _follow(events: Any, status: Any) -> Any:
+def _follow(events: Any, status: ReplayStatus) -> ReplayStatus:
     """Poll until the replay ends; Ctrl+C asks whether to cancel it (or to leave it running)."""
     from eventcomposer.aws.archives import cancel_replay, describe_replay
 
@@ -136,7 +140,7 @@ def _wait(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def _progress_text(status: Any) -> str:
+def _progress_text(status: ReplayStatus) -> str:
     progress = status.progress
     done = f" {progress:.0%}" if progress is not None else ""
     return f"{status.state}{done}"
@@ -153,7 +157,7 @@ def _ask_cancel(name: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _code(problem: Any) -> int:
+def _code(problem: AwsProblem) -> int:
     if problem.is_connectivity:
         return exit_codes.UNREACHABLE
     if problem.code in ("ResourceNotFoundException", "ValidationException"):

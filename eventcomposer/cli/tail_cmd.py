@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -16,6 +16,10 @@ from eventcomposer.cli.context import err, error, out, settings_from, warn
 from eventcomposer.cli.signals import signals_ignored, sigterm_as_interrupt
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
 from eventcomposer.core.rules import RuleInfo
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.settings import AwsSettings
+    from eventcomposer.aws.tail import CleanupReport, Tail
 
 #: Non-matching rules listed under each event in the table output; the rest are counted.
 _SHOWN_MISSES = 5
@@ -66,7 +70,7 @@ def _pattern_argument(args: argparse.Namespace) -> str | None:
 
 
 def _tail(
-    args: argparse.Namespace, settings: Any, pattern: str | None
+    args: argparse.Namespace, settings: AwsSettings, pattern: str | None
 ) -> tuple[list[dict[str, Any]], int]:
     from eventcomposer.aws.buses import check_bus
     from eventcomposer.aws.client import client
@@ -112,7 +116,7 @@ def _tail(
 
 
 def _receive(
-    tail: Any, args: argparse.Namespace, rules: list[RuleInfo], received: list[dict[str, Any]]
+    tail: Tail, args: argparse.Namespace, rules: list[RuleInfo], received: list[dict[str, Any]]
 ) -> None:
     deadline = time.monotonic() + args.duration if args.duration else None
     while True:
@@ -168,7 +172,7 @@ def _verdict_line(verdict: RuleVerdict) -> Text:
     return mark + Text(f"{verdict.rule.name}{disabled}: ") + Text(why, style="dim")
 
 
-def _report(report: Any) -> None:
+def _report(report: CleanupReport) -> None:
     """What a cleanup removed, and what it could not remove (with how to)."""
     if report.removed:
         err.print(Text(f"removed: {', '.join(report.removed)}", style="dim"))

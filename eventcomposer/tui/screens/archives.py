@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -13,6 +14,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.archives import ArchiveInfo, ReplayStatus
 
 #: Seconds between two DescribeReplay calls while a replay runs.
 POLL_SECONDS = 2.0
@@ -49,8 +53,8 @@ running replay goes on in EventBridge.
         super().__init__()
         self.events_factory = events_factory
         self.bus = bus
-        self.archives: list[Any] = []
-        self.replay: Any = None  # the latest ReplayStatus
+        self.archives: list[ArchiveInfo] = []
+        self.replay: ReplayStatus | None = None
         self._stop = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -87,7 +91,7 @@ running replay goes on in EventBridge.
             return
         self.app.call_from_thread(self._show_archives, archives)
 
-    def _show_archives(self, archives: list[Any]) -> None:
+    def _show_archives(self, archives: list[ArchiveInfo]) -> None:
         self.archives = archives
         table = self.query_one("#archives-list", DataTable)
         table.clear()
@@ -132,7 +136,7 @@ running replay goes on in EventBridge.
         self.run_replay(archive.name, start, end, to_bus)
 
     @work(thread=True, exclusive=True, group="replay")
-    def run_replay(self, archive: str, start: Any, end: Any, to_bus: str | None) -> None:
+    def run_replay(self, archive: str, start: datetime, end: datetime, to_bus: str | None) -> None:
         """Start the replay and follow it until it ends or the screen closes."""
         from eventcomposer.aws.archives import describe_replay, start_replay
         from eventcomposer.aws.errors import AwsProblem
@@ -147,7 +151,7 @@ running replay goes on in EventBridge.
         except AwsProblem as problem:
             self.app.call_from_thread(self._status, f"Replay: {problem}", "red")
 
-    def _show_replay(self, status: Any) -> None:
+    def _show_replay(self, status: ReplayStatus) -> None:
         self.replay = status
         progress = status.progress
         done = f" {progress:.0%}" if progress is not None and not status.done else ""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -25,6 +25,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
+
+if TYPE_CHECKING:
+    from eventcomposer.aws.tail import CleanupReport, Tail
 
 #: Makes (events client, sqs client); called in the screen's worker (it imports boto3).
 ClientsFactory = Callable[[], tuple[Any, Any]]
@@ -86,7 +89,7 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
         self.state = "starting"  # starting | tailing | stopped | failed
         self.last_saved: Path | None = None
         self._stop = threading.Event()
-        self._tail: Any = None
+        self._tail: Tail | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"Tail of bus {self.bus}: starting…", id="tail-status")
@@ -142,7 +145,7 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
         except Exception:
             return  # the app is closing: nothing left to show
 
-    def _remove(self) -> Any:
+    def _remove(self) -> CleanupReport | None:
         tail = self._tail
         return tail.close() if tail is not None else None
 
@@ -261,7 +264,7 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
         self._remove()
 
 
-def _removed_text(report: Any) -> str:
+def _removed_text(report: CleanupReport | None) -> str:
     if report is None:
         return "Nothing was created."
     text = f"Removed {', '.join(report.removed)}." if report.removed else ""
