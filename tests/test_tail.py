@@ -288,8 +288,9 @@ def _start_tail(local_settings: AwsSettings, bus: str, *extra: str) -> subproces
     )
 
 
-def test_sigterm_stops_cleanly_and_removes_everything(
-    local_settings: AwsSettings, events_client: Any, sqs_client: Any, bus: str
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_sigterm_and_ctrl_c_stop_cleanly_and_remove_everything(
+    local_settings: AwsSettings, events_client: Any, sqs_client: Any, bus: str, stop: int
 ) -> None:
     process = _start_tail(local_settings, bus, "--output", "json")
     try:
@@ -298,7 +299,7 @@ def test_sigterm_stops_cleanly_and_removes_everything(
         first = process.stdout.readline() if process.stdout else ""
         second = process.stdout.readline() if process.stdout else ""
         assert [json.loads(first)["detail"], json.loads(second)["detail"]] == [{"n": 1}, {"n": 2}]
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=20)
     finally:
         if process.poll() is None:
@@ -324,7 +325,11 @@ def test_after_kill_9_the_next_tail_says_so_and_removes_the_leftovers(
         process.kill()  # SIGKILL: no chance to clean up
         process.communicate(timeout=20)
     [left_rule] = tail_rules(events_client, bus)
-    assert len(tail_queues(sqs_client)) == 1
+    [left_queue] = tail_queues(sqs_client)
+    # Named and tagged with the creation time, the host and the process.
+    tags = sqs_client.list_queue_tags(QueueUrl=left_queue)["Tags"]
+    assert left_queue.endswith(left_rule) and tags["eventcomposer:pid"] == str(process.pid)
+    assert tags["eventcomposer:created"].endswith("Z") and tags["eventcomposer:bus"] == bus
     # A tail of this very process is running: it is not a leftover.
     assert {lo.name for lo in find_leftovers(events_client, sqs_client, bus)} == {left_rule}
 
