@@ -21,7 +21,8 @@ from botocore.exceptions import ClientError
 from helpers import ROOT, Run
 
 from eventcomposer.aws.settings import AwsSettings
-from eventcomposer.aws.tail import PREFIX, Tail, find_leftovers
+from eventcomposer.aws.tail import PREFIX, Tail
+from eventcomposer.aws.tail_cleanup import find_leftovers
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -351,7 +352,7 @@ def test_a_running_tail_of_another_live_process_is_not_a_leftover(
 def test_not_being_allowed_to_look_for_leftovers_is_said_and_the_tail_goes_on(
     events_client: Any, sqs_client: Any, bus: str
 ) -> None:
-    from eventcomposer.aws.tail import clean_earlier_tails
+    from eventcomposer.aws.tail_cleanup import clean_earlier_tails
 
     class NoTags:
         def __getattr__(self, name: str) -> Any:

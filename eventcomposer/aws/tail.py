@@ -1,9 +1,9 @@
 """Watching a bus: a temporary rule whose target is a temporary SQS queue, removed after.
 
 Everything created is named ``eventcomposer-tail-<id>`` (the id starts with the creation time)
-and tagged with the id, the creation time, the host and the process, so that the next tail can
-find and remove what a tail killed with ``kill -9`` left behind, without touching a tail that is
-still running on this machine.
+and tagged with the id, the creation time, the host, the process and the bus, so that the next
+tail can find and remove what a tail killed with ``kill -9`` left behind
+(``eventcomposer.aws.tail_cleanup``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from eventcomposer.aws.errors import AwsProblem, describe_error
@@ -29,10 +29,13 @@ TAG_CREATED = "eventcomposer:created"
 TAG_HOST = "eventcomposer:host"
 TAG_PID = "eventcomposer:pid"
 TAG_BUS = "eventcomposer:bus"
-#: A leftover from another machine is removed once it is this old (it can't be checked).
-FOREIGN_AGE = timedelta(hours=24)
 #: Received messages are kept at most this long if nobody reads them.
 _RETENTION_SECONDS = 3600
+
+
+def host_name() -> str:
+    """This machine's name, as tail resources are tagged with it (tag values <= 256)."""
+    return socket.gethostname()[:200]
 
 
 def new_tail_id(now: datetime | None = None) -> str:
@@ -52,7 +55,7 @@ def created_at(name: str) -> datetime | None:
         return None
 
 
-def _refused(exc: BaseException, action: str, endpoint: str | None, context: str) -> AwsProblem:
+def refused(exc: BaseException, action: str, endpoint: str | None, context: str) -> AwsProblem:
     """An AwsProblem naming the IAM ``action`` that failed and what it leaves behind."""
     problem = describe_error(exc, endpoint)
     if problem.code in ("AccessDenied", "AccessDeniedException", "AuthorizationError"):
@@ -101,7 +104,7 @@ class Tail:
         return {
             TAG_ID: self.id,
             TAG_CREATED: datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            TAG_HOST: socket.gethostname()[:200],
+            TAG_HOST: host_name(),
             TAG_PID: str(os.getpid()),
             TAG_BUS: self.bus,
         }
@@ -162,7 +165,7 @@ class Tail:
                 left += f" Removed again: {', '.join(report.removed)}."
             if report.failed:
                 left += f" Left to clean: {'; '.join(report.failed)}."
-            raise _refused(exc, action, self._endpoint, context + left) from exc
+            raise refused(exc, action, self._endpoint, context + left) from exc
 
     def receive(self, wait_seconds: int = 1) -> list[dict[str, Any]]:
         """Events that arrived (waiting up to ``wait_seconds``), deleted from the queue."""
@@ -182,7 +185,7 @@ class Tail:
                     ],
                 )
         except Exception as exc:
-            raise _refused(
+            raise refused(
                 exc, "sqs:ReceiveMessage / sqs:DeleteMessage", self._endpoint, ""
             ) from exc
         events = []
@@ -204,11 +207,11 @@ class Tail:
         report = CleanupReport()
         with self._lock:
             if self._rule_created:
-                self._rule_created = not _remove_rule(self.events, self.name, self.bus, report)
+                self._rule_created = not remove_rule(self.events, self.name, self.bus, report)
             if self._queue_created and not self.queue_url:
                 with contextlib.suppress(Exception):  # interrupted during CreateQueue
                     self.queue_url = self.sqs.get_queue_url(QueueName=self.name)["QueueUrl"]
-            if self.queue_url and _remove_queue(self.sqs, self.queue_url, report):
+            if self.queue_url and remove_queue(self.sqs, self.queue_url, report):
                 self.queue_url = ""
                 self._queue_created = False
         return report
@@ -238,7 +241,7 @@ def queue_policy(rule_arn: str) -> dict[str, Any]:
     }
 
 
-def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> bool:
+def remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> bool:
     """Remove the rule's targets and the rule; whether it is gone."""
     try:
         targets = [
@@ -253,7 +256,7 @@ def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> boo
     except Exception as exc:
         if describe_error(exc).code == "ResourceNotFoundException":
             return True
-        problem = _refused(exc, "events:RemoveTargets / events:DeleteRule", None, "")
+        problem = refused(exc, "events:RemoveTargets / events:DeleteRule", None, "")
         report.failed.append(
             f"rule {name} on bus {bus} ({problem.message}); remove it with `aws events "
             f"remove-targets --rule {name} --event-bus-name {bus} --ids eventcomposer-tail` and "
@@ -262,7 +265,7 @@ def _remove_rule(events: Any, name: str, bus: str, report: CleanupReport) -> boo
         return False
 
 
-def _remove_queue(sqs: Any, url: str, report: CleanupReport) -> bool:
+def remove_queue(sqs: Any, url: str, report: CleanupReport) -> bool:
     """Delete the queue; whether it is gone."""
     name = url.rstrip("/").rsplit("/", 1)[-1]
     try:
@@ -272,7 +275,7 @@ def _remove_queue(sqs: Any, url: str, report: CleanupReport) -> bool:
     except Exception as exc:
         if "NonExistentQueue" in describe_error(exc).code:
             return True
-        problem = _refused(exc, "sqs:DeleteQueue", None, "")
+        problem = refused(exc, "sqs:DeleteQueue", None, "")
         report.failed.append(
             f"queue {name} ({problem.message}); remove it with `aws sqs delete-queue "
             f"--queue-url {url}`"
@@ -280,126 +283,12 @@ def _remove_queue(sqs: Any, url: str, report: CleanupReport) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Leftover:
-    """A rule or queue an earlier tail did not remove."""
-
-    kind: str  # "rule" | "queue"
-    name: str
-    bus: str  # the rule's bus (for a queue: the bus its rule was on, if tagged)
-    url: str = ""  # queues only
-
-
-def _alive(tags: dict[str, str], now: datetime, name: str) -> bool:
-    """Whether the tail that made a resource may still be running."""
-    host, pid = tags.get(TAG_HOST), tags.get(TAG_PID)
-    if host == socket.gethostname()[:200] and pid and pid.isdigit():
-        if int(pid) == os.getpid():
-            return True
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-    created = created_at(name)
-    return created is not None and now - created < FOREIGN_AGE
-
-
-def find_leftovers(events: Any, sqs: Any, bus: str | None = None, keep: str = "") -> list[Leftover]:
-    """Tail rules on ``bus`` and tail queues in the region whose tail is no longer running.
-
-    ``keep`` is the name of the current tail's resources, never a leftover.
-    """
-    now = datetime.now(timezone.utc)
-    found: list[Leftover] = []
-    bus = bus or "default"
-    try:
-        token: dict[str, str] = {}
-        while True:
-            page = sqs.list_queues(QueueNamePrefix=PREFIX, **token)
-            for url in page.get("QueueUrls", []):
-                name = url.rstrip("/").rsplit("/", 1)[-1]
-                if name == keep:
-                    continue
-                tags = sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
-                if not _alive(tags, now, name):
-                    found.append(Leftover("queue", name, tags.get(TAG_BUS, ""), url))
-            if not page.get("NextToken"):
-                break
-            token = {"NextToken": page["NextToken"]}
-        buses = dict.fromkeys([bus, *(lo.bus for lo in found if lo.bus)])
-        for rule_bus in buses:
-            for rule in _tail_rules(events, rule_bus):
-                if rule["Name"] == keep:
-                    continue
-                tags = {
-                    t["Key"]: t["Value"]
-                    for t in events.list_tags_for_resource(ResourceARN=rule["Arn"]).get("Tags", [])
-                }
-                if not _alive(tags, now, rule["Name"]):
-                    found.append(Leftover("rule", rule["Name"], rule_bus))
-    except Exception as exc:
-        if describe_error(exc).code == "ResourceNotFoundException":
-            return found
-        raise _refused(
-            exc,
-            "sqs:ListQueues / sqs:ListQueueTags / events:ListRules / events:ListTagsForResource",
-            getattr(events.meta, "endpoint_url", None),
-            "Leftovers of earlier tails were not looked for.",
-        ) from exc
-    return found
-
-
-def _tail_rules(events: Any, bus: str) -> list[dict[str, Any]]:
-    rules = []
-    paginator = events.get_paginator("list_rules")
-    for page in paginator.paginate(EventBusName=bus, NamePrefix=PREFIX):
-        rules.extend(page.get("Rules", []))
-    return rules
-
-
-def remove_leftovers(events: Any, sqs: Any, leftovers: list[Leftover]) -> CleanupReport:
-    """Remove leftover rules (targets first) and queues; each attempted on its own."""
-    report = CleanupReport()
-    for leftover in leftovers:
-        if leftover.kind == "rule":
-            _remove_rule(events, leftover.name, leftover.bus, report)
-        else:
-            _remove_queue(sqs, leftover.url, report)
-    return report
-
-
-def clean_earlier_tails(
-    events: Any, sqs: Any, bus: str | None, say: Callable[[str], None]
-) -> CleanupReport:
-    """Find and remove what earlier tails left, saying what before removing it.
-
-    Not being allowed to look (e.g. no sqs:ListQueueTags) is said, and does not stop the tail.
-    """
-    try:
-        leftovers = find_leftovers(events, sqs, bus)
-    except AwsProblem as problem:
-        if problem.is_connectivity and problem.kind != "auth":
-            raise
-        say(str(problem))
-        return CleanupReport()
-    if not leftovers:
-        return CleanupReport()
-    say(
-        f"Removing {len(leftovers)} resource(s) an earlier tail left behind (it was killed "
-        "before it could clean up): " + ", ".join(f"{lo.kind} {lo.name}" for lo in leftovers)
-    )
-    return remove_leftovers(events, sqs, leftovers)
-
-
 def rule_pattern(events: Any, name: str, bus: str | None) -> str:
     """The event pattern of rule ``name`` on ``bus`` (AwsProblem if it has none)."""
     try:
         rule = events.describe_rule(Name=name, EventBusName=bus or "default")
     except Exception as exc:
-        raise _refused(
+        raise refused(
             exc, "events:DescribeRule", getattr(events.meta, "endpoint_url", None), ""
         ) from exc
     pattern = rule.get("EventPattern")

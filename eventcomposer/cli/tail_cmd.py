@@ -74,13 +74,8 @@ def _tail(
 ) -> tuple[list[dict[str, Any]], int]:
     from eventcomposer.aws.buses import check_bus
     from eventcomposer.aws.client import client
-    from eventcomposer.aws.tail import (
-        MATCH_ALL,
-        Tail,
-        clean_earlier_tails,
-        rule_pattern,
-        watched_rules,
-    )
+    from eventcomposer.aws.tail import MATCH_ALL, Tail, rule_pattern, watched_rules
+    from eventcomposer.aws.tail_cleanup import clean_earlier_tails
 
     events = client(settings, "events")
     sqs = client(settings, "sqs")

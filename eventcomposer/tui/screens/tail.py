@@ -111,7 +111,8 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
     def run_tail(self) -> None:
         """Create the rule and queue, poll until stopped, and always remove them."""
         from eventcomposer.aws.errors import AwsProblem
-        from eventcomposer.aws.tail import MATCH_ALL, Tail, clean_earlier_tails, watched_rules
+        from eventcomposer.aws.tail import MATCH_ALL, Tail, watched_rules
+        from eventcomposer.aws.tail_cleanup import clean_earlier_tails
 
         try:
             events, sqs = self.clients()
