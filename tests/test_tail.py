@@ -369,3 +369,18 @@ def test_not_being_allowed_to_look_for_leftovers_is_said_and_the_tail_goes_on(
     assert (
         "sqs:ListQueues" in said[0] and "Leftovers of earlier tails were not looked for" in said[0]
     )
+
+
+def test_only_the_tail_rule_may_send_to_its_queue(
+    events_client: Any, sqs_client: Any, bus: str
+) -> None:
+    with Tail(events_client, sqs_client, bus) as tail:
+        attributes = sqs_client.get_queue_attributes(
+            QueueUrl=tail.queue_url, AttributeNames=["Policy", "QueueArn"]
+        )["Attributes"]
+        [statement] = json.loads(attributes["Policy"])["Statement"]
+        assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+        assert statement["Action"] == "sqs:SendMessage"
+        assert statement["Resource"] == attributes["QueueArn"]
+        assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": tail.rule_arn}}
+    assert_nothing_left(events_client, sqs_client, bus)

@@ -129,7 +129,7 @@ class Tail:
             self.queue_url = self.sqs.create_queue(
                 QueueName=self.name,
                 Attributes={
-                    "Policy": json.dumps(queue_policy(self.rule_arn)),
+                    "Policy": json.dumps(queue_policy(self.rule_arn, self.name)),
                     "MessageRetentionPeriod": str(_RETENTION_SECONDS),
                 },
                 tags=tags,
@@ -224,8 +224,11 @@ class Tail:
         self.close()
 
 
-def queue_policy(rule_arn: str) -> dict[str, Any]:
-    """Only EventBridge, and only for this rule, may send to the queue."""
+def queue_policy(rule_arn: str, queue_name: str) -> dict[str, Any]:
+    """Only EventBridge, and only for this rule, may send to the queue (which is in the rule's
+    partition, region and account)."""
+    parts = rule_arn.split(":")
+    resource = f"arn:{parts[1]}:sqs:{parts[3]}:{parts[4]}:{queue_name}" if len(parts) >= 6 else "*"
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -234,7 +237,7 @@ def queue_policy(rule_arn: str) -> dict[str, Any]:
                 "Effect": "Allow",
                 "Principal": {"Service": "events.amazonaws.com"},
                 "Action": "sqs:SendMessage",
-                "Resource": "*",
+                "Resource": resource,
                 "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
             }
         ],
