@@ -219,6 +219,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     local.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (default 4010)")
     local.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
+
+    tail = commands.add_parser(
+        "tail",
+        parents=[shared],
+        help="watch what arrives on a bus (a temporary rule and queue), capture it as a preset",
+        description="Creates a temporary rule and SQS queue named eventcomposer-tail-<id>, "
+        "shows each event as it arrives and which of the bus's rules match it, and removes "
+        "both at the end (--max-events, --duration, Ctrl+C or SIGTERM). Leftovers of a tail "
+        "that was killed are removed by the next one.",
+    )
+    tail.add_argument("--bus", help="event bus name or ARN (default: the default bus)")
+    which = tail.add_mutually_exclusive_group()
+    which.add_argument(
+        "--pattern", metavar="P", help="only events this pattern matches (JSON or file://PATH)"
+    )
+    which.add_argument("--rule", metavar="NAME", help="only events the bus's rule NAME matches")
+    tail.add_argument("--max-events", type=int, metavar="N", help="stop after N events")
+    tail.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    tail.add_argument(
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help="json: one event per line (JSON Lines), as delivered",
+    )
+    tail.add_argument("--save", metavar="FILE", help="write the received events as a preset")
+    tail.add_argument(
+        "--keep-time", action="store_true", help="with --save: keep each event's Time"
+    )
+    tail.add_argument("--force", action="store_true", help="with --save: overwrite FILE")
+
+    archives = commands.add_parser(
+        "archives", parents=[shared], help="list the archives (of a bus)"
+    )
+    archives.add_argument("--bus", help="only the archives of this bus (name or ARN)")
+    archives.add_argument("--output", choices=("table", "json"), default="table")
+
+    replay_archive = commands.add_parser(
+        "replay-archive",
+        parents=[shared],
+        help="replay an archive's events with EventBridge and follow its progress",
+        description="Starts an EventBridge replay and shows its progress until it completes, "
+        "fails or is cancelled; Ctrl+C asks whether to cancel it. Exit 0 when it completes.",
+    )
+    replay_archive.add_argument("archive", metavar="ARCHIVE", help="the archive's name")
+    replay_archive.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        metavar="T",
+        help="events from this time: RFC 3339, now, or now-2h (units s, m, h, d)",
+    )
+    replay_archive.add_argument(
+        "--to", dest="end", required=True, metavar="T", help="events up to this time"
+    )
+    replay_archive.add_argument(
+        "--to-bus", metavar="B", help="replay onto this bus (default: the archived bus)"
+    )
+    replay_archive.add_argument("--output", choices=("table", "json"), default="table")
     return parser
 
 
@@ -232,6 +290,9 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
     "export": ("eventcomposer.cli.export_cmd", "run_export"),
     "import": ("eventcomposer.cli.export_cmd", "run_import"),
     "local": ("eventcomposer.cli.local_cmd", "run_local"),
+    "tail": ("eventcomposer.cli.tail_cmd", "run_tail"),
+    "archives": ("eventcomposer.cli.archives_cmd", "run_archives"),
+    "replay-archive": ("eventcomposer.cli.archives_cmd", "run_replay_archive"),
     None: ("eventcomposer.cli.tui_cmd", "run_tui"),
 }
 
