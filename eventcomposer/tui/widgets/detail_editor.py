@@ -41,27 +41,24 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.document._document import Document, EditResult, Location
-from textual.document._document_navigator import DocumentNavigator
-from textual.document._edit import Edit
-from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import expand_tabs_inline, get_tab_widths
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
+from textual.widgets.text_area import (
+    Document,
+    DocumentNavigator,
+    Edit,
+    EditResult,
+    Location,
+    WrappedDocument,
+)
 from textual.worker import get_current_worker
 
 from eventcomposer.core.validation import DetailCheck, check_detail
-
-try:  # rich's own test for "every character is one cell", the condition of its fast paths
-    from rich.cells import _is_single_cell_widths as _single_cells
-except ImportError:  # pragma: no cover - a rich without it: assume the worst
-
-    def _single_cells(text: str) -> bool:
-        return text.isascii()
-
+from eventcomposer.tui.textual_compat import single_cell_widths as _single_cells
 
 DEBOUNCE_SECONDS = 0.15
 """Quiet time after the last edit before the text is read, announced and validated."""
