@@ -314,8 +314,9 @@ class Composer:
         target = self.selected + delta
         if not 0 <= target < len(self._entries):
             return self.selected
-        for seq in (self._entries, self._ids):
-            seq[self.selected], seq[target] = seq[target], seq[self.selected]  # type: ignore[index]
+        here = self.selected
+        self._entries[here], self._entries[target] = self._entries[target], self._entries[here]
+        self._ids[here], self._ids[target] = self._ids[target], self._ids[here]
         self.selected = target
         self._changed()
         return self.selected

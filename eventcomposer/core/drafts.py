@@ -144,7 +144,7 @@ def draft_from_json(text: str) -> Draft:
     ):
         raise DraftError("preset_stamp is not two numbers")
     return Draft(
-        entries=entries,
+        entries=tuple(entries),
         selected=min(max(selected, 0), len(entries) - 1),
         bus=texts["bus"] or None,
         preset_path=Path(texts["preset_path"]) if texts["preset_path"] else None,

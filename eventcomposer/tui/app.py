@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -50,6 +50,11 @@ from eventcomposer.tui.widgets.send_progress import SendProgress
 from eventcomposer.tui.widgets.size_meter import SizeMeter
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
+
     from eventcomposer.aws.send import RetryPolicy, SendReport
     from eventcomposer.tui.widgets.detail_editor import DetailEditor
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
@@ -179,11 +184,6 @@ class EventComposerApp(App[int]):
     def progress(self) -> SendProgress:
         return self.query_one(SendProgress)
 
-    @property
-    def sending(self) -> bool:
-        """Whether a send is running."""
-        return self.sends.sending
-
     async def on_ready(self) -> None:
         """The first screen is up. What is not needed to start typing comes right after it:
         the other fields, the Detail editor, the presets tree, the results grid, problems and
@@ -242,12 +242,17 @@ class EventComposerApp(App[int]):
 
     # -- edits go into the model ----------------------------------------------------------------
 
-    async def run_action(self, action: Any, default_namespace: Any = None) -> bool:
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
         """Every action (a key, the palette, a click) first takes what the inputs and the Detail
         editor hold now: their change messages may still be on their way."""
         if self.commit_edits():
             await self.show_state()
-        return await super().run_action(action, default_namespace)
+        return await super().run_action(action, default_namespace, namespaces)
 
     def commit_edits(self) -> bool:
         """Apply what is on screen to the model; returns whether anything changed."""

@@ -62,10 +62,10 @@ class Backend:
             work, thread=True, group=group, exclusive=exclusive, exit_on_error=False
         )
 
-    def to_ui(self, callback: Callable[..., object], *args: object) -> None:
+    def to_ui(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         """Run ``callback`` on the UI thread; quietly nothing if the app has gone meanwhile."""
         with contextlib.suppress(RuntimeError):
-            self.app.call_from_thread(callback, *args)
+            self.app.call_from_thread(callback, *args, **kwargs)
 
     def warm_up(self, settings: AwsSettings) -> None:
         """Import boto3 and make the clients now, off the UI thread, so the first send is quick.

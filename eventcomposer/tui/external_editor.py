@@ -18,6 +18,7 @@ def edit_text(app: App[Any], text: str) -> str | None:
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     fd, name = tempfile.mkstemp(prefix="eventcomposer-detail-", suffix=".json")
     path = Path(name)
+    result: subprocess.CompletedProcess[bytes] | OSError | ValueError
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

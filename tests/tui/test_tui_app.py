@@ -523,7 +523,7 @@ async def test_composer_keys_do_nothing_while_a_dialog_is_open(
         await wait_for(pilot, lambda: isinstance(app.screen, SaveAsScreen))
         await pilot.press("f5", "ctrl+n")
         await settle(pilot)
-        assert app.results.report is None and not app.sending
+        assert app.results.report is None and not app.sends.sending
         assert len(app.state.entries) == 1
         await pilot.press("escape")
         await pilot.pause()

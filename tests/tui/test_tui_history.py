@@ -259,7 +259,7 @@ async def test_preview_shows_resolved_values_and_sends_them(
         summary = str(screen.query_one("#preview-summary").content)  # type: ignore[attr-defined]
         assert "to bus orders" in summary and "1 entry" in summary
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.results.report is not None and not app.sending)
+        await wait_for(pilot, lambda: app.results.report is not None and not app.sends.sending)
         report = app.results.report
         assert report is not None and report.failed_count == 0
         events = delivered(LARGE_ORDERS, marker)

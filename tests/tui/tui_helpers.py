@@ -51,7 +51,7 @@ async def send_and_wait(app: EventComposerApp, pilot: Pilot[Any], key: str = "f5
     """Press ``key`` (F5 send, F8 retry failed) and wait until a new report is shown."""
     before = app.results.report
     await pilot.press(key)
-    await wait_for(pilot, lambda: app.results.report is not before and not app.sending)
+    await wait_for(pilot, lambda: app.results.report is not before and not app.sends.sending)
     await pilot.pause()
     report = app.results.report
     assert report is not None

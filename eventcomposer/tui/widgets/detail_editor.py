@@ -296,7 +296,8 @@ class JsonTextArea(TextArea):
         forward = bracket in "{[("
         depth = 0
         budget = _BRACKET_SCAN_CHARS
-        row, column = search_from
+        row, first_column = search_from
+        column: int | None = first_column
         while 0 <= row < len(lines) and budget > 0:
             line = lines[row]
             if forward:
@@ -380,7 +381,7 @@ class JsonTextArea(TextArea):
             # re-measuring the prefix: quadratic in the segment's length unless every character
             # is one cell wide (44 s for a 1 MiB line of CJK). Invisible spans (the base style,
             # which the line gets anyway) keep every segment of a long line short.
-            base = self._theme.base_style
+            base = self._theme.base_style or Style()
             for start in range(0, len(plain), _SEGMENT_CHARS):
                 text.stylize(base, start, start + _SEGMENT_CHARS)
         error = self.error_location
