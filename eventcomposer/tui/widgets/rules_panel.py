@@ -319,7 +319,7 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         variables, such as ``{{now}}``, are resolved then, in the worker). ``event_id`` is the
         entry's EventId in the last send, if it was sent and not edited since: only then are
         that send's deliveries shown."""
-        self.entry = entry.copy() if entry is not None else None
+        self.entry = entry  # entries are values: the model replaces them, never changes them
         if event_id != self.event_id:
             self.event_id = event_id
             self._show_rows()
