@@ -164,5 +164,5 @@ def test_ctrl_c_stops_cleanly_and_prints_the_summary(
     assert accepted and response["FailedEntryCount"] == 3000 - len(accepted)
     assert {r["ErrorCode"] for r in results if "ErrorCode" in r} == {"NotSent"}
     assert "stopped by the user" in err and "Summary" in err
-    (record,) = History(tmp_path / "data" / "history.jsonl").records()
+    (record,) = History(tmp_path / "data" / "history.sqlite3").records()
     assert record.failed == 3000 - len(accepted)
