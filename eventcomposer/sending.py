@@ -182,7 +182,8 @@ def redacted(outgoing: Outgoing, env: Mapping[str, str]) -> dict[str, Any]:
 # -- where it goes ----------------------------------------------------------------------------
 
 
-def _is_aws_host(url: str) -> bool:
+def is_aws_endpoint(url: str) -> bool:
+    """Whether ``url`` is one of AWS's own endpoints."""
     host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].lower()
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
@@ -227,7 +228,7 @@ def resend_settings(record: Any, given: AwsSettings) -> AwsSettings:
     other_region = given.region is not None and given.region != record.region
     if endpoint is None and "://" in record.endpoint:
         # AWS's own endpoint of another region is not where --region sends.
-        endpoint = None if other_region and _is_aws_host(record.endpoint) else record.endpoint
+        endpoint = None if other_region and is_aws_endpoint(record.endpoint) else record.endpoint
     profile = given.profile
     if profile is None and record.profile not in ("", "default", "local"):
         profile = record.profile

@@ -49,14 +49,13 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
         out.print(f"No sends yet (the history is kept in {history_file()}).")
         return exit_codes.OK
     table = Table(title="Sends, newest first", title_justify="left")
-    columns = ("Id", "Time (UTC)", "From", "Endpoint", "Region", "Profile", "Bus", "Entries")
-    for column in (*columns, "Failed", "What"):
+    for column in ("Id", "Time (UTC)", "From", "Where", "Bus", "Entries", "Failed", "What"):
         table.add_column(
             column,
             justify="right" if column in ("Entries", "Failed") else "left",
             no_wrap=column != "What",
             overflow="ellipsis",
-            max_width=30 if column in ("What", "Endpoint") else None,
+            max_width=30 if column in ("What", "Where") else None,
             min_width={"Id": 8, "Time (UTC)": 19, "What": 10}.get(column),
         )
     for r in records:
@@ -64,9 +63,7 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
             r.id,
             r.time.replace("T", " ").rstrip("Z"),
             r.origin,
-            "local (embedded)" if r.local else r.endpoint,
-            r.region,
-            r.profile,
+            _where(r),
             ", ".join(r.buses),
             f"{r.total:,}",
             str(r.failed) if r.failed else "",
@@ -74,6 +71,17 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
         )
     out.print(table)
     return exit_codes.OK
+
+
+def _where(record: HistoryRecord) -> str:
+    """Where a send went, short: ``local``, ``AWS eu-west-1``, or the endpoint and region."""
+    from eventcomposer.sending import is_aws_endpoint
+
+    if record.local:
+        return f"local {record.region}"
+    if record.endpoint == "AWS" or is_aws_endpoint(record.endpoint):
+        return f"AWS {record.region}"
+    return f"{record.endpoint.split('://', 1)[-1]} {record.region}"
 
 
 def _resend(args: argparse.Namespace, record: HistoryRecord) -> int:
