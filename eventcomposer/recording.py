@@ -31,12 +31,15 @@ def record_send(
     ]
     plan = Plan(entries, labels=labels)
     service = SendService(settings, origin=origin)
-    where = Destination(
-        endpoint=settings.endpoint_url or settings.endpoint_label,
-        region=region or settings.region_label,
-        profile=settings.profile_label,
-        local=settings.local,
-    )
+    try:
+        where = service.destination()  # the client's own endpoint (a profile's endpoint_url too)
+    except Exception:
+        where = Destination(
+            endpoint=settings.endpoint_url or settings.endpoint_label,
+            region=region or settings.region_label,
+            profile=settings.profile_label,
+            local=settings.local,
+        )
     kept = [Outgoing(e, e, "") for e in entries]
     outcome = service.record_report(plan, report, kept, where)
     if isinstance(outcome, str):

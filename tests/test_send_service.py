@@ -283,3 +283,17 @@ def test_repeat_is_lazy_and_confirmed_before_any_work(cli: Run, tmp_path: Path) 
     )
     assert code == 2 and "without confirmation" in err
     assert time.perf_counter() - started < 5
+
+
+def test_the_service_loads_without_boto3_or_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, eventcomposer.sending, eventcomposer.core.history\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'botocore', 'textual'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
