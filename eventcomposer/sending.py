@@ -405,13 +405,11 @@ class SendService:
                 chunk = list(islice(stream, chunk_size))
                 if not chunk:
                     break
-                if done:  # the first round was checked by the caller
-                    problems = validate_entries([o.resolved for o in chunk], self.limits)
-                    if problems:
-                        result.problems = problems  # numbered in the chunk, as its origins
-                        result.problem_origins = [o.origin for o in chunk]
-                        report.stopped = True
-                        break
+                problems = validate_entries([o.resolved for o in chunk], self.limits)
+                if problems:  # a later round of a replay (the caller checked the first)
+                    result.problems = problems  # numbered in the chunk, as its origins
+                    result.problem_origins = [o.origin for o in chunk]
+                    break
                 numbers = (
                     plan.numbers[done : done + len(chunk)]
                     if plan.numbers
@@ -428,13 +426,15 @@ class SendService:
                 if len(kept) < MAX_ENTRIES_PER_RECORD:
                     kept += chunk[: MAX_ENTRIES_PER_RECORD - len(kept)]
                 done += len(chunk)
-                if part.stopped or (part.problem and not any(o.ok for o in part.outcomes)):
+                unreachable = part.problem is not None and part.problem.is_connectivity
+                if part.stopped or (unreachable and not any(o.ok for o in part.outcomes)):
                     report.stopped = report.stopped or part.stopped
                     break
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
-        if done < total and not result.problems:
-            result.not_listed = self._not_sent(report, plan, done, total)
+        if done < total:
+            reason = "not sent: the replay stopped at an invalid entry" if result.problems else ""
+            result.not_listed = self._not_sent(report, plan, done, total, reason)
         result.report = report
         if record:
             warning = self.record_report(plan, report, kept, result.destination)
@@ -445,11 +445,13 @@ class SendService:
                 result.warnings += notes
         return result
 
-    def _not_sent(self, report: SendReport, plan: Plan, done: int, total: int) -> int:
+    def _not_sent(
+        self, report: SendReport, plan: Plan, done: int, total: int, reason: str = ""
+    ) -> int:
         """Mark entries never built as NotSent (the first MAX_LISTED_NOT_SENT of them)."""
         from eventcomposer.aws.send import EntryOutcome
 
-        reason = (
+        reason = reason or (
             "not sent: stopped by the user"
             if report.stopped
             else f"not sent: {report.problem}"
@@ -549,6 +551,37 @@ class ResendPlan:
     nothing: str | None = None
 
 
+def plan_retry(plan: Plan, report: SendReport) -> ResendPlan:
+    """Resend the failed entries of ``report`` (a send of ``plan``) known not to have been
+    accepted, as written (resolved again), with their numbers so that ``merge_reports`` puts
+    the new outcomes in place; never those whose outcome is unknown (F8 in the TUI)."""
+    failed = report.failed
+    safe = [o for o in failed if o.retry_safe]
+    notes = []
+    unknown = len(failed) - len(safe)
+    if unknown:
+        one = unknown == 1
+        notes.append(
+            f"{unknown} entr{'y' if one else 'ies'} {'has' if one else 'have'} an unknown outcome "
+            "(the request timed out or the connection broke, so AWS may have accepted "
+            f"{'it' if one else 'them'}) and {'is' if one else 'are'} not resent"
+        )
+    if not safe:
+        reason = "no entry failed for certain" if unknown else "no entry failed"
+        return ResendPlan(None, notes, reason)
+    width = len(plan.written)
+    retry = Plan(
+        [plan.written[(o.number - 1) % width] for o in safe],
+        [plan.origins[(o.number - 1) % width] for o in safe],
+        variables=plan.variables,
+        env=plan.env,
+        labels=[f"retry of {', '.join(plan.labels) or 'a send'}"],
+        endpoint_id=plan.endpoint_id,
+        numbers=[o.number for o in safe],
+    )
+    return ResendPlan(retry, notes)
+
+
 def plan_resend(
     record: Any, *, failed_only: bool = False, env: Mapping[str, str] | None = None
 ) -> ResendPlan:
@@ -616,6 +649,7 @@ __all__ = [
     "destination_of",
     "merge_reports",
     "plan_resend",
+    "plan_retry",
     "redacted",
     "resend_settings",
     "rule_context",

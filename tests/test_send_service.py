@@ -23,6 +23,7 @@ from eventcomposer.sending import (
     SendService,
     merge_reports,
     plan_resend,
+    plan_retry,
     resend_settings,
     rule_context,
 )
@@ -297,3 +298,61 @@ def test_the_service_loads_without_boto3_or_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_plan_retry_resends_only_the_failed_known_not_accepted() -> None:
+    from eventcomposer.aws.send import EntryOutcome, SendReport
+
+    written = [Entry(source="s", detail_type="d", detail='{"id": "{{uuid}}"}') for _ in range(3)]
+    plan = Plan(written, bus="orders", labels=["batch"])
+    sent = [o.resolved for o in plan.outgoing()]
+    report = SendReport(
+        [
+            EntryOutcome(1, sent[0], event_id="e1"),
+            EntryOutcome(2, sent[1], error_code="ThrottlingException", error_message="slow"),
+            EntryOutcome(3, sent[2], error_code="UnknownOutcome", error_message="timeout"),
+        ]
+    )
+    retry = plan_retry(plan, report)
+    assert retry.plan is not None and retry.plan.numbers == [2]
+    assert retry.plan.written[0].detail == '{"id": "{{uuid}}"}'  # resolved again when sent
+    assert retry.plan.written[0].event_bus_name == "orders"
+    assert "unknown outcome" in retry.notes[0]
+    report.outcomes[1] = EntryOutcome(2, sent[1], event_id="e2")
+    nothing = plan_retry(plan, report)
+    assert nothing.plan is None and nothing.nothing == "no entry failed for certain"
+
+
+def test_an_oversized_send_is_a_warning_of_the_send(
+    local_settings: AwsSettings, tmp_path: Path
+) -> None:
+    history = History(tmp_path / "history.sqlite3", max_bytes=8_000)
+    service = SendService(local_settings, history=history)
+    detail = json.dumps({"pad": "x" * 1_000})
+    plan = Plan([Entry(source="s.x", detail_type="d", detail=detail)] * 20)
+    result = service.send(plan)
+    assert result.report is not None and result.report.failed_count == 0
+    assert any("kept the first" in w for w in result.warnings)
+    (record,) = history.records()
+    assert record.truncated and record.total == 20 and len(record.entries) < 20
+
+
+_CRASH = """
+import sqlite3, os, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO sends (id, time, bytes, data) VALUES ('crash', 't', 3, X'7b7d00')")
+os._exit(9)  # killed in the middle of recording a send
+"""
+
+
+def test_a_crash_while_recording_loses_only_that_send(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    history = History(tmp_path / "history.sqlite3")
+    history.append(_record(labels=["before"]))
+    crashed = subprocess.run([sys.executable, "-c", _CRASH, str(history.path)], check=False)
+    assert crashed.returncode == 9
+    history.append(_record(labels=["after"]))
+    assert [r.labels for r in history.records()] == [["after"], ["before"]]

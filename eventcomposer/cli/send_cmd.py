@@ -25,6 +25,8 @@ from eventcomposer.sending import Plan, SendResult, SendService
 
 #: Sending more events than this to an endpoint that is not local asks first (--yes skips).
 CONFIRM_ABOVE = 100
+#: A dry run lists every entry: beyond this, --repeat is refused.
+MAX_DRY_RUN = 100_000
 
 
 def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
@@ -69,6 +71,9 @@ def run_send(args: argparse.Namespace) -> int:
     if batch is None:
         return exit_codes.BAD_INPUT
     if args.dry_run:
+        if batch.count > MAX_DRY_RUN:
+            error(f"--dry-run lists at most {MAX_DRY_RUN:,} entries, not {batch.count:,}")
+            return exit_codes.BAD_INPUT
         print_dry_run(batch.entries, plan_calls(batch.entries, limits), limits)
         return exit_codes.OK
     return send_plan(args, batch.plan(), limits, origin="cli")

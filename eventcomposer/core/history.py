@@ -255,26 +255,38 @@ class History:
         record, data = _fit(record, self.max_bytes)
         if record.note:
             notes.append(f"send {record.id}: {record.note}")
-        try:
-            connection = self._connect_for_writing(notes)
+        for attempt in (1, 2):
             try:
-                self._migrate(connection, notes)
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    connection.execute(
-                        "INSERT INTO sends (id, time, bytes, data) VALUES (?, ?, ?, ?)",
-                        (record.id, record.time, len(data), data),
-                    )
-                    self._trim(connection)
-                    connection.execute("COMMIT")
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-            finally:
-                connection.close()
-        except (OSError, sqlite3.Error) as exc:
-            raise HistoryError(f"can't write the history at {self.path}: {exc}") from None
-        return notes
+                self._insert(record, data, notes)
+                return notes
+            except sqlite3.DatabaseError as exc:
+                if attempt == 1 and _damaged(exc):  # found damaged past the open: set it aside
+                    aside = self._move_aside()
+                    if aside:
+                        notes.append(_moved_note(self.path, aside, exc))
+                    continue
+                raise HistoryError(f"can't write the history at {self.path}: {exc}") from None
+            except (OSError, sqlite3.Error) as exc:
+                raise HistoryError(f"can't write the history at {self.path}: {exc}") from None
+        return notes  # pragma: no cover - the loop returns or raises
+
+    def _insert(self, record: HistoryRecord, data: bytes, notes: list[str]) -> None:
+        connection = self._connect_for_writing(notes)
+        try:
+            self._migrate(connection, notes)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute(
+                    "INSERT INTO sends (id, time, bytes, data) VALUES (?, ?, ?, ?)",
+                    (record.id, record.time, len(data), data),
+                )
+                self._trim(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        finally:
+            connection.close()
 
     def _trim(self, connection: sqlite3.Connection) -> None:
         """Drop the oldest rows past the count and byte bounds (inside the caller's
@@ -296,14 +308,11 @@ class History:
         try:
             return self._connect(create=True)
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            if not _damaged(exc):  # locked, read-only, I/O: not the file's fault
                 raise
             aside = self._move_aside()
             if aside:
-                notes.append(
-                    f"the history at {self.path} was not a readable history database ({exc}); "
-                    f"it was kept as {aside.name} and a new history started"
-                )
+                notes.append(_moved_note(self.path, aside, exc))
             return self._connect(create=True)
 
     def _move_aside(self) -> Path | None:
@@ -452,6 +461,19 @@ class History:
             return _decode(rows[0][1])
         except ValueError as exc:
             raise HistoryError(f"send {rows[0][0]} is damaged in the history: {exc}") from None
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether an error says the file is not a database of ours or is corrupt (not: locked,
+    read-only, disk full, which are no reason to set the file aside)."""
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _moved_note(path: Path, aside: Path, exc: BaseException) -> str:
+    return (
+        f"the history at {path} was not a readable history database ({exc}); it was kept as "
+        f"{aside.name} and a new history started"
+    )
 
 
 def _decode(data: Any) -> HistoryRecord:
