@@ -338,9 +338,10 @@ class History:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
         connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
         try:
+            # Before anything is written to a new file: trimmed rows give their space back.
+            connection.execute("PRAGMA auto_vacuum=FULL")
             connection.execute("PRAGMA journal_mode=WAL").fetchall()
             connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA auto_vacuum=FULL")  # trimmed rows give the space back
             connection.executescript(_SCHEMA)
             columns = {row[1] for row in connection.execute("PRAGMA table_info(sends)")}
             if not columns >= _COLUMNS:
