@@ -26,7 +26,7 @@ from eventcomposer.core.entries import Entry, EntryFormatError
 from eventcomposer.core.envelope import DEFAULT_ACCOUNT, DEFAULT_REGION
 from eventcomposer.core.fields import FIELDS
 from eventcomposer.core.history import MAX_ENTRIES_PER_RECORD, History, HistoryError, new_record
-from eventcomposer.core.templating import TemplateContext, resolve_entry
+from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, Problem, validate_entries
 
 if TYPE_CHECKING:
@@ -370,8 +370,10 @@ class SendService:
     ) -> SendResult:
         """Check the buses, send every entry of ``plan`` (in chunks, built as they go), and
         keep the send in the history. Raises AwsProblem only when nothing was sent (no
-        credentials, an unreachable endpoint on the bus check); TemplateError when a variable
-        has no value. The caller validates ``plan.check()`` first."""
+        credentials, an unreachable endpoint on the bus check). Call ``plan.check()`` first: it
+        resolves and validates the first round (every entry unless ``repeat``). An entry found
+        invalid later (or a variable without a value) stops the send: ``problems`` says why,
+        and the entries not sent are marked NotSent."""
         from eventcomposer.aws.send import Sender, SendReport
 
         result = SendResult(destination=self.destination())
@@ -391,7 +393,6 @@ class SendService:
         total = plan.count
         report = SendReport([])
         kept: list[Outgoing] = []
-        failed = 0
         chunk_size = max(CHUNK_ENTRIES, 10 * max(1, concurrency) * 10)
         stream = plan.outgoing()
         done = 0
@@ -422,7 +423,6 @@ class SendService:
                     numbers=numbers,
                 )
                 _extend(report, part)
-                failed += part.failed_count
                 if len(kept) < MAX_ENTRIES_PER_RECORD:
                     kept += chunk[: MAX_ENTRIES_PER_RECORD - len(kept)]
                 done += len(chunk)
@@ -432,8 +432,10 @@ class SendService:
                     break
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
+        except TemplateError as exc:  # a variable lost its value mid-replay
+            result.problems = [Problem(None, None, str(exc))]
         if done < total:
-            reason = "not sent: the replay stopped at an invalid entry" if result.problems else ""
+            reason = "not sent: the send stopped at an invalid entry" if result.problems else ""
             result.not_listed = self._not_sent(report, plan, done, total, reason)
         result.report = report
         if record:
@@ -497,6 +499,7 @@ class SendService:
                 region=destination.region,
                 profile=destination.profile,
                 local=destination.local,
+                endpoint_id=plan.endpoint_id,
                 entries=entries,
                 results=results,
                 written=written,
@@ -631,6 +634,7 @@ def plan_resend(
         variables=record.variables,
         env=env,
         labels=[f"resend of {record.id}"],
+        endpoint_id=record.endpoint_id or None,
         numbers=[i + 1 for i in indexes] if failed_only else None,
     )
     return ResendPlan(plan, notes)

@@ -121,6 +121,8 @@ def test_resend_settings_keep_what_the_options_do_not_change() -> None:
     assert (elsewhere.local, elsewhere.endpoint_url) == (False, "http://127.0.0.1:4010")
     old = _record(endpoint="AWS", region="(from profile)", profile="default")  # an old record
     assert resend_settings(old, AwsSettings()) == AwsSettings()
+    global_endpoint = _record(endpoint_id="abcde.veo")
+    assert plan_resend(global_endpoint).plan.endpoint_id == "abcde.veo"  # type: ignore[union-attr]
 
 
 def test_failed_only_when_every_failure_has_an_unknown_outcome(cli: Run) -> None:

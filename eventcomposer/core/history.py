@@ -61,7 +61,8 @@ class HistoryRecord:
     entry, the entry as written (``{{env.NAME}}`` kept) when it differs from ``entries[i]``, else
     None; ``variables`` are the ``--vars`` values the send used. ``results`` are the PutEvents
     results, in the same order. ``endpoint`` is the URL the client sent to (``local`` is True for
-    the embedded EventBridge), ``region`` and ``profile`` where it was signed for.
+    the embedded EventBridge), ``region`` and ``profile`` where it was signed for, ``endpoint_id``
+    the global endpoint if one was used.
     """
 
     id: str
@@ -80,6 +81,7 @@ class HistoryRecord:
     variables: dict[str, str] = field(default_factory=dict)
     local: bool = False
     note: str = ""
+    endpoint_id: str = ""
 
     @property
     def buses(self) -> list[str]:
@@ -110,6 +112,7 @@ def new_record(
     written: Sequence[dict[str, Any] | None] = (),
     variables: Mapping[str, str] | None = None,
     local: bool = False,
+    endpoint_id: str | None = None,
     total: int | None = None,
     failed: int | None = None,
     now: datetime | None = None,
@@ -135,6 +138,7 @@ def new_record(
         written=list(written[:MAX_ENTRIES_PER_RECORD]),
         variables=dict(variables or {}),
         local=local,
+        endpoint_id=endpoint_id or "",
     )
 
 
@@ -178,6 +182,7 @@ def record_from_data(data: Any) -> HistoryRecord:
         variables=variables,
         local=bool(data.get("local", False)),
         note=str(data.get("note") or ""),
+        endpoint_id=str(data.get("endpoint_id") or ""),
     )
 
 
