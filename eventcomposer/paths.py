@@ -21,4 +21,6 @@ def state_dir() -> Path:
 
 
 def history_file() -> Path:
-    return data_dir() / "history.jsonl"
+    """The history database (a ``history.jsonl`` beside it, from earlier versions, is migrated
+    into it once)."""
+    return data_dir() / "history.sqlite3"

@@ -83,7 +83,7 @@ def test_credentials_are_never_written(
         for p in root.rglob("*")
         if p.is_file()
     ]
-    assert any(p.name == "history.jsonl" for p in written)
+    assert any(p.name == "history.sqlite3" for p in written)
     for path in written:
         text = path.read_bytes()
         for secret in (SECRET_KEY_ID, SECRET_KEY, SESSION_TOKEN):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -42,21 +43,23 @@ def test_a_send_is_recorded_with_entries_results_and_where_it_went(
 
 
 def test_the_history_file_is_readable_only_by_the_user(tmp_path: Path) -> None:
-    history = History(tmp_path / "data" / "history.jsonl")
+    history = History(tmp_path / "data" / "history.sqlite3")
     history.append(record(1))
     assert stat.S_IMODE(history.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(history.path.parent.stat().st_mode) == 0o700
 
 
 def test_the_history_is_bounded_and_keeps_the_newest(tmp_path: Path) -> None:
-    history = History(tmp_path / "h.jsonl", max_records=5)
+    history = History(tmp_path / "h.sqlite3", max_records=5)
     for n in range(12):
         history.append(record(n))
     assert [r.labels[0] for r in history.records()] == [f"send {n}" for n in (11, 10, 9, 8, 7)]
-    by_size = History(tmp_path / "s.jsonl", max_bytes=4000)
+    by_size = History(tmp_path / "s.sqlite3", max_bytes=4000)
     for n in range(20):
         by_size.append(record(n, size=500))
-    assert by_size.path.stat().st_size <= 4000
+    with sqlite3.connect(by_size.path) as db:
+        assert db.execute("SELECT SUM(bytes), SUM(LENGTH(data)) FROM sends").fetchone()[0] <= 4000
+    assert by_size.path.stat().st_size <= 64 * 1024  # pages, not the file of every send
     assert by_size.records()[0].labels == ["send 19"]
     assert stat.S_IMODE(by_size.path.stat().st_mode) == 0o600
 

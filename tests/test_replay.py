@@ -164,5 +164,32 @@ def test_ctrl_c_stops_cleanly_and_prints_the_summary(
     assert accepted and response["FailedEntryCount"] == 3000 - len(accepted)
     assert {r["ErrorCode"] for r in results if "ErrorCode" in r} == {"NotSent"}
     assert "stopped by the user" in err and "Summary" in err
-    (record,) = History(tmp_path / "data" / "history.jsonl").records()
+    (record,) = History(tmp_path / "data" / "history.sqlite3").records()
     assert record.failed == 3000 - len(accepted)
+
+
+def test_a_later_round_that_is_invalid_stops_the_replay_after_what_was_sent(
+    cli: Run, tmp_path: Path
+) -> None:
+    # Resources of 2048 characters hold {{seq}} up to 999: round 1000 is invalid.
+    preset = tmp_path / "long.yaml"
+    preset.write_text(
+        "entries:\n  - Source: com.example.test\n    DetailType: t\n"
+        f"    Resources: ['{'x' * 2045}{{{{seq}}}}']\n"
+    )
+    code, out, err = cli("send", str(preset), "--repeat", "1001", "--output", "json")
+    assert code == 2
+    assert "(repeat 1000), Resources" in " ".join(err.split())
+    results = json.loads(out)["Entries"]
+    assert len(results) == 1001
+    assert sum(1 for r in results if "EventId" in r) == 500  # the first chunk went out
+    assert {r["ErrorCode"] for r in results[500:]} == {"NotSent"}
+    (record,) = History(history_file()).records()
+    assert record.total == 1001
+
+
+def test_dry_run_of_a_huge_repeat_is_refused_at_once(cli: Run, tmp_path: Path) -> None:
+    preset = tmp_path / "one.yaml"
+    preset.write_text("entries:\n  - Source: com.example.test\n    DetailType: t\n")
+    code, _, err = cli("send", str(preset), "--repeat", str(10**12), "--dry-run")
+    assert code == 2 and "--dry-run lists at most" in err

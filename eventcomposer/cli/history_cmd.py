@@ -1,4 +1,4 @@
-"""``eventcomposer history``: list past sends, show one, resend one."""
+"""``eventcomposer history``: list past sends, show one, resend one (to where it went)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,35 @@ from dataclasses import asdict
 
 from rich.table import Table
 
-from eventcomposer.aws.send import UNKNOWN_OUTCOME
 from eventcomposer.cli import exit_codes
-from eventcomposer.cli.context import error, limits_from, out, warn
-from eventcomposer.cli.inputs import Batch
-from eventcomposer.core.entries import Entry, EntryFormatError
+from eventcomposer.cli.context import error, limits_from, out, settings_from, warn
+from eventcomposer.core.entries import EntryFormatError
 from eventcomposer.core.history import History, HistoryError, HistoryRecord
-from eventcomposer.core.validation import validate_entries
 from eventcomposer.paths import history_file
 
 
 def run_history(args: argparse.Namespace) -> int:
     history = History(history_file())
+    if args.action == "list":
+        try:
+            read = history.read(args.limit)
+        except HistoryError as exc:  # reported, never fatal: the next send starts a new one
+            warn(str(exc))
+            return _list([], args.output == "json")
+        for skipped in read.skipped:
+            warn(f"skipped a damaged record of the history: {skipped}")
+        return _list(read.records, args.output == "json")
+    if not args.id:
+        error(f"history {args.action} needs a send's id (see `eventcomposer history`)")
+        return exit_codes.BAD_INPUT
     try:
-        if args.action == "list":
-            return _list(history.records()[: args.limit], args.output == "json")
-        if not args.id:
-            error(f"history {args.action} needs a send's id (see `eventcomposer history`)")
-            return exit_codes.BAD_INPUT
         record = history.get(args.id)
     except HistoryError as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
     if args.action == "show":
-        print(json.dumps(asdict(record), indent=2, ensure_ascii=False))
+        data = {**asdict(record), "destination": record.destination}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return exit_codes.OK
     return _resend(args, record)
 
@@ -44,13 +49,13 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
         out.print(f"No sends yet (the history is kept in {history_file()}).")
         return exit_codes.OK
     table = Table(title="Sends, newest first", title_justify="left")
-    for column in ("Id", "Time (UTC)", "From", "Endpoint", "Bus", "Entries", "Failed", "What"):
+    for column in ("Id", "Time (UTC)", "From", "Where", "Bus", "Entries", "Failed", "What"):
         table.add_column(
             column,
             justify="right" if column in ("Entries", "Failed") else "left",
             no_wrap=column != "What",
             overflow="ellipsis",
-            max_width=30 if column in ("What", "Endpoint") else None,
+            max_width=30 if column in ("What", "Where") else None,
             min_width={"Id": 8, "Time (UTC)": 19, "What": 10}.get(column),
         )
     for r in records:
@@ -58,7 +63,7 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
             r.id,
             r.time.replace("T", " ").rstrip("Z"),
             r.origin,
-            r.endpoint,
+            _where(r),
             ", ".join(r.buses),
             f"{r.total:,}",
             str(r.failed) if r.failed else "",
@@ -68,35 +73,52 @@ def _list(records: list[HistoryRecord], as_json: bool) -> int:
     return exit_codes.OK
 
 
-def _resend(args: argparse.Namespace, record: HistoryRecord) -> int:
-    from eventcomposer.cli.send_cmd import send_batch
+def _where(record: HistoryRecord) -> str:
+    """Where a send went, short: ``local``, ``AWS eu-west-1``, or the endpoint and region."""
+    from eventcomposer.sending import is_aws_endpoint
 
-    pairs = list(zip(record.entries, record.results, strict=False))
-    if args.failed_only:
-        unknown = sum(1 for _, r in pairs if r.get("ErrorCode") == UNKNOWN_OUTCOME)
-        if unknown:
-            warn(
-                f"{unknown} entries of {record.id} have an unknown outcome (they may have been "
-                "accepted) and are not resent; resend the whole send to include them"
-            )
-        pairs = [(e, r) for e, r in pairs if r.get("ErrorCode") not in (None, UNKNOWN_OUTCOME)]
-        if not pairs:
-            out.print(f"Nothing to resend: every entry of {record.id} was accepted.")
-            return exit_codes.OK
+    if record.local:
+        return f"local {record.region}"
+    if record.endpoint == "AWS" or is_aws_endpoint(record.endpoint):
+        return f"AWS {record.region}"
+    return f"{record.endpoint.split('://', 1)[-1]} {record.region}"
+
+
+def _resend(args: argparse.Namespace, record: HistoryRecord) -> int:
+    """Send a record's entries again, as written (resolved afresh), to where the send went
+    unless --endpoint-url/--profile/--region/--local say otherwise."""
+    from eventcomposer.cli.render import print_problems
+    from eventcomposer.cli.send_cmd import send_plan
+    from eventcomposer.core.templating import TemplateError
+    from eventcomposer.sending import plan_resend, resend_settings
+
     try:
-        entries = [Entry.from_api(e, f"history {record.id}") for e, _ in pairs]
+        resend = plan_resend(record, failed_only=args.failed_only)
     except EntryFormatError as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
-    if record.truncated and not args.failed_only:
-        error(f"{record.id} kept only the first {len(record.entries)} of {record.total} entries")
-    origins = [f"history {record.id} entry {i}" for i in range(1, len(entries) + 1)]
-    problems = validate_entries(entries, limits_from(args))
-    if problems:
-        from eventcomposer.cli.render import print_problems
-
-        print_problems(problems, origins)
+    for note in resend.notes:
+        warn(note)
+    if resend.plan is None:
+        out.print(f"Nothing to resend: {resend.nothing}.")
+        return exit_codes.OK
+    plan = resend.plan
+    limits = limits_from(args)
+    try:
+        problems = plan.check(limits)
+    except TemplateError as exc:
+        error(str(exc))
         return exit_codes.BAD_INPUT
-    batch = Batch(entries, origins, [f"resend of {record.id}"])
+    if problems:
+        print_problems(problems, [o.origin for o in plan.first_round()])
+        return exit_codes.BAD_INPUT
     args.rate, args.concurrency, args.yes = 0, 1, getattr(args, "yes", False)
-    return send_batch(args, batch, limits_from(args), origin="cli")
+    count = plan.count
+    return send_plan(
+        args,
+        plan,
+        limits,
+        origin="cli",
+        settings=resend_settings(record, settings_from(args)),
+        announce=f"resending {count} entr{'y' if count == 1 else 'ies'} of {record.id}",
+    )

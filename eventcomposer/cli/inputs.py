@@ -1,4 +1,4 @@
-"""Gathering what to send: presets, AWS CLI input, buses and variables, resolved."""
+"""Gathering what to send: presets, AWS CLI input, buses and variables (resolved lazily)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from eventcomposer.core.presets import (
     load_preset,
     load_vars,
 )
-from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
+from eventcomposer.core.templating import TemplateError
+from eventcomposer.sending import Plan
 
 
 class InputError(Exception):
@@ -32,13 +33,73 @@ class InputError(Exception):
 
 @dataclass
 class Batch:
-    """Resolved entries ready to validate and send, each with its bus set; ``origins`` says where
-    each came from (for messages), ``labels`` names the presets or files (for the history)."""
+    """What the arguments name, as written (each entry with its bus set), and how to resolve
+    it: ``variables`` for ``{{NAME}}``, ``repeat`` rounds. Entries are resolved lazily by
+    :meth:`plan` (a long replay is built as it is sent); ``entries`` and ``origins`` resolve
+    every round at once, for a dry run, validation and the rules. ``written_origins`` says where
+    each written entry came from (for messages), ``labels`` names the presets or files (for the
+    history)."""
 
-    entries: list[Entry] = field(default_factory=list)
-    origins: list[str] = field(default_factory=list)
+    written: list[Entry] = field(default_factory=list)
+    written_origins: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     endpoint_id: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+    repeat: int = 1
+    _plan: Plan | None = field(default=None, repr=False)
+    _entries: list[Entry] | None = field(default=None, repr=False)
+
+    def plan(self) -> Plan:
+        """The send plan (one per batch: what was checked is what is sent)."""
+        if self._plan is None:
+            self._plan = Plan(
+                self.written,
+                self.written_origins,
+                variables=self.variables,
+                repeat=self.repeat,
+                labels=self.labels,
+                endpoint_id=self.endpoint_id,
+            )
+        return self._plan
+
+    @property
+    def count(self) -> int:
+        return len(self.written) * self.repeat
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every entry resolved (all rounds). Raises InputError for a variable with no value."""
+        if self._entries is None:
+            try:
+                self._entries = self.plan().resolved()
+            except TemplateError as exc:
+                raise InputError(str(exc)) from None
+        return self._entries
+
+    @property
+    def origins(self) -> list[str]:
+        return self.plan().all_origins()
+
+
+def gather(args: argparse.Namespace) -> Batch:
+    """Every entry the arguments name, as written, buses assigned; the first round resolved
+    (so that a variable with no value is an InputError here). Later rounds of ``--repeat`` are
+    resolved as they are sent."""
+    repeat = getattr(args, "repeat", 1)
+    if repeat < 1:
+        raise InputError(f"--repeat must be 1 or more, not {repeat}")
+    batch = Batch(variables=_variables(args), repeat=repeat)
+    try:
+        for source in list(_sources(args, batch)):
+            entry = source.entry
+            if not entry.event_bus_name and source.bus:
+                entry = entry.copy(event_bus_name=source.bus)
+            batch.written.append(entry)
+            batch.written_origins.append(source.origin)
+        batch.plan().first_round()
+    except (PresetError, InputFormatError, TemplateError) as exc:
+        raise InputError(str(exc)) from None
+    return batch
 
 
 @dataclass(frozen=True)
@@ -46,28 +107,6 @@ class _Source:
     entry: Entry
     bus: str | None
     origin: str
-
-
-def gather(args: argparse.Namespace) -> Batch:
-    """Every entry the arguments name, ``--repeat`` times, variables resolved, buses assigned."""
-    ctx = TemplateContext(variables=_variables(args))
-    repeat = getattr(args, "repeat", 1)
-    if repeat < 1:
-        raise InputError(f"--repeat must be 1 or more, not {repeat}")
-    batch = Batch()
-    try:
-        sources = list(_sources(args, batch))
-        for round_number in range(1, repeat + 1):
-            suffix = f" (repeat {round_number})" if repeat > 1 else ""
-            for source in sources:
-                resolved = resolve_entry(source.entry, ctx, source.origin)
-                if not resolved.event_bus_name and source.bus:
-                    resolved.event_bus_name = source.bus
-                batch.entries.append(resolved)
-                batch.origins.append(source.origin + suffix)
-    except (PresetError, InputFormatError, TemplateError) as exc:
-        raise InputError(str(exc)) from None
-    return batch
 
 
 def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:

@@ -82,20 +82,19 @@ def run_rules(args: argparse.Namespace) -> int:
         with connection(settings_from(args)) as settings:
             from eventcomposer.aws.client import client
             from eventcomposer.aws.rules import list_rules
+            from eventcomposer.sending import rule_context
 
             events = client(settings, "events")
-            region = events.meta.region_name
-            rules_by_bus = {
-                bus: list_rules(events, bus)
-                for bus in dict.fromkeys(e.event_bus_name or "default" for e in batch.entries)
-            }
+            buses = list(dict.fromkeys(e.event_bus_name or "default" for e in batch.entries))
+            rules_by_bus = {bus: list_rules(events, bus) for bus in buses}
+            contexts = {bus: rule_context(events, bus) for bus in buses}
     except AwsProblem as problem:
         error(str(problem))
         return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
     unrouted = 0
     for number, (entry, origin) in enumerate(zip(batch.entries, batch.origins, strict=True), 1):
         bus = entry.event_bus_name or "default"
-        event = event_for_entry(entry, region=region)
+        event = event_for_entry(entry, contexts[bus].account, contexts[bus].region)
         verdicts = evaluate_rules(rules_by_bus[bus], event)
         matched = [v for v in verdicts if v.verdict is Verdict.MATCH and not v.disabled]
         unrouted += not matched

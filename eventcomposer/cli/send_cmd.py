@@ -11,27 +11,37 @@ from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import err, error, limits_from, out, settings_from, warn
 from eventcomposer.cli.inputs import Batch, InputError, gather
-from eventcomposer.cli.render import print_dry_run, print_problems, print_report, print_summary
+from eventcomposer.cli.render import (
+    print_dry_run,
+    print_problems,
+    print_report,
+    print_summary,
+    problem_lines,
+)
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.sizes import entry_size, format_bytes
-from eventcomposer.core.validation import Limits, validate_entries
-from eventcomposer.recording import record_send
+from eventcomposer.core.validation import Limits
+from eventcomposer.sending import Plan, SendResult, SendService
 
 #: Sending more events than this to an endpoint that is not local asks first (--yes skips).
 CONFIRM_ABOVE = 100
+#: A dry run lists every entry: beyond this, --repeat is refused.
+MAX_DRY_RUN = 100_000
 
 
 def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
-    """The entries the arguments name, resolved and valid; None (with every problem printed)
+    """The entries the arguments name, valid as they will be sent (the first round of a
+    ``--repeat``; later rounds are checked as they are built); None (with every problem printed)
     when anything is wrong: nothing is ever sent half-validated."""
     try:
         batch = gather(args)
     except InputError as exc:
         error(str(exc))
         return None
-    problems = validate_entries(batch.entries, limits)
+    plan = batch.plan()
+    problems = plan.check(limits)
     if problems:
-        print_problems(problems, batch.origins)
+        print_problems(problems, [o.origin for o in plan.first_round()])
         return None
     return batch
 
@@ -61,56 +71,70 @@ def run_send(args: argparse.Namespace) -> int:
     if batch is None:
         return exit_codes.BAD_INPUT
     if args.dry_run:
+        if batch.count > MAX_DRY_RUN:
+            error(f"--dry-run lists at most {MAX_DRY_RUN:,} entries, not {batch.count:,}")
+            return exit_codes.BAD_INPUT
         print_dry_run(batch.entries, plan_calls(batch.entries, limits), limits)
         return exit_codes.OK
-    return send_batch(args, batch, limits, origin="cli")
+    return send_plan(args, batch.plan(), limits, origin="cli")
 
 
-def send_batch(args: argparse.Namespace, batch: Batch, limits: Limits, origin: str) -> int:
-    """Send validated entries with the connection, replay and output options of ``args``."""
+def send_plan(
+    args: argparse.Namespace,
+    plan: Plan,
+    limits: Limits,
+    origin: str,
+    settings: AwsSettings | None = None,
+    announce: str | None = None,
+) -> int:
+    """Send a checked plan with the connection, replay and output options of ``args`` (or
+    ``settings``), through the send service. ``announce`` is said, with where, before sending."""
     from eventcomposer.aws.errors import AwsProblem
+    from eventcomposer.core.templating import TemplateError
 
-    settings = settings_from(args)
-    if not _confirmed(args, settings, len(batch.entries)):
+    settings = settings or settings_from(args)
+    if not _confirmed(args, settings, plan.count):
         return exit_codes.BAD_INPUT
     try:
         with connection(settings) as live:
-            return _send(args, batch, live, limits, origin)
+            service = SendService(live, limits, origin=origin)
+            if announce:
+                err.print(f"{announce} to {service.destination()}", markup=False)
+            with _progress(plan.count) as on_progress:
+                result = service.send(
+                    plan,
+                    concurrency=getattr(args, "concurrency", 1),
+                    rate=getattr(args, "rate", 0) or None,
+                    on_progress=on_progress,
+                )
     except AwsProblem as problem:
         error(str(problem))
         return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
+    except TemplateError as exc:
+        error(str(exc))
+        return exit_codes.BAD_INPUT
+    return _finish(args, result)
 
 
-def _send(
-    args: argparse.Namespace, batch: Batch, settings: AwsSettings, limits: Limits, origin: str
-) -> int:
-    from eventcomposer.aws.buses import check_bus
-    from eventcomposer.aws.client import client
-    from eventcomposer.aws.send import Sender
-
-    events = client(settings, "events", retries=False)
-    for bus in dict.fromkeys(e.event_bus_name for e in batch.entries):
-        check = check_bus(events, bus)
-        if check.exists is False:
-            error(check.message)
-            return exit_codes.BAD_INPUT
-        if check.exists is None:
-            warn(check.message)
-    sender = Sender(
-        events,
-        limits,
-        endpoint_id=batch.endpoint_id,
-        concurrency=getattr(args, "concurrency", 1),
-        rate=getattr(args, "rate", 0) or None,
-    )
-    with _progress(len(batch.entries)) as on_progress:
-        report = sender.send(batch.entries, on_progress=on_progress)
-    warning = record_send(report, settings, origin, events.meta.region_name, batch.labels)
-    if warning:
+def _finish(args: argparse.Namespace, result: SendResult) -> int:
+    """Print what a send did; its exit code."""
+    for warning in result.warnings:
         warn(warning)
+    if result.refused:
+        error(result.refused)
+        return exit_codes.BAD_INPUT
+    report = result.report
+    assert report is not None
     print_report(report, as_json=args.output == "json")
-    if len(batch.entries) > 10 or report.stopped:
+    if len(report.outcomes) > 10 or report.stopped:
         print_summary(report)
+    if result.not_listed:
+        warn(f"{result.not_listed:,} more entries were not sent (not listed)")
+    if result.problems:
+        for line in problem_lines(result.problems, result.problem_origins):
+            error(line)
+        error("the replay stopped at an invalid entry; the entries before it were sent")
+        return exit_codes.BAD_INPUT
     if report.stopped:
         warn("stopped by the user: entries not yet sent are marked NotSent")
     if report.problem:
