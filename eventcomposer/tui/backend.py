@@ -182,15 +182,19 @@ class Backend:
         def work() -> None:
             from eventcomposer.aws.errors import AwsProblem
             from eventcomposer.aws.rules import list_rules
+            from eventcomposer.sending import rule_context
 
             try:
-                rules = list_rules(self.client(settings), bus)
+                client = self.client(settings)
+                rules = list_rules(client, bus)
+                context = rule_context(client, bus)
             except AwsProblem as exc:
                 self.to_ui(panel.rules_loaded, generation, [], str(exc))
             except Exception as exc:  # the panel reports; the app keeps running
                 self.to_ui(panel.rules_loaded, generation, [], f"{type(exc).__name__}: {exc}")
             else:
-                self.to_ui(panel.rules_loaded, generation, rules, None)
+                where = (context.account, context.region)
+                self.to_ui(panel.rules_loaded, generation, rules, None, where)
 
         self.run(work, "rules")
 
@@ -211,7 +215,10 @@ class Backend:
 
             try:
                 checks = delivery_checks(
-                    rules, sent, lambda rules, ids: read_deliveries(settings, rules, ids)
+                    rules,
+                    sent,
+                    lambda rules, ids: read_deliveries(settings, rules, ids),
+                    panel.context,
                 )
                 problem = None
             except Exception as exc:  # AwsProblem, or a bug: reported, never fatal

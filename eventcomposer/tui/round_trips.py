@@ -14,7 +14,6 @@ from eventcomposer.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from eventcomposer.core.cli_formats import CliInput
-    from eventcomposer.core.history import HistoryRecord
     from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.screens.history import HistoryChoice
 
@@ -35,58 +34,21 @@ class RoundTrips:
     def _history_chosen(self, choice: HistoryChoice | None) -> None:
         if choice is None:
             return
+        record = choice.record
+        if choice.action != "open":
+            self.app.sends.resend(record, failed_only=choice.action == "resend_failed")
+            return
         from eventcomposer.core.entries import EntryFormatError
 
-        record = choice.record
         try:
             entries = [
-                Entry.from_api(data, f"history {record.id}, entry {i}")
-                for i, data in enumerate(record.entries, 1)
+                Entry.from_api(record.written_entry(i), f"history {record.id}, entry {i + 1}")
+                for i in range(len(record.entries))
             ]
         except EntryFormatError as exc:
             self.app.notify(str(exc), title="Can't use this send", severity="error", timeout=10)
             return
-        if choice.action == "open":
-            self.open_entries(entries, f"send {record.id} from the history")
-        else:
-            self.resend(record, entries, failed_only=choice.action == "resend_failed")
-
-    def resend(
-        self, record: HistoryRecord, entries: list[Entry], failed_only: bool = False
-    ) -> bool:
-        """Send a past send's entries again now (all, or only those that failed and were
-        certainly not accepted), to the buses they went to then."""
-        from eventcomposer.aws.send import UNKNOWN_OUTCOME
-
-        app = self.app
-        if failed_only:
-            codes = [r.get("ErrorCode") for r in record.results]
-            unknown = codes.count(UNKNOWN_OUTCOME)
-            if unknown:
-                app.notify(
-                    f"{unknown} entries have an unknown outcome (they may have been accepted) "
-                    "and are not resent; resend the whole send (r) to include them.",
-                    severity="warning",
-                    timeout=8,
-                )
-            entries = [
-                e
-                for e, code in zip(entries, codes, strict=False)
-                if code not in (None, UNKNOWN_OUTCOME)
-            ]
-            if not entries:
-                app.notify(f"Nothing to resend: no entry of {record.id} failed for certain.")
-                return False
-        # An entry without EventBusName went to the default bus; the composer's bus is not
-        # this send's.
-        entries = [e if e.event_bus_name else e.copy(event_bus_name="default") for e in entries]
-        if record.truncated and not failed_only:
-            app.notify(
-                f"The history kept only the first {len(record.entries)} of {record.total} "
-                "entries of this send; those are resent.",
-                severity="warning",
-            )
-        return app.sends.send(entries, label=f"resend of {record.id}")
+        self.open_entries(entries, f"send {record.id} from the history")
 
     # -- opening entries from elsewhere ---------------------------------------------------------
 
@@ -124,24 +86,22 @@ class RoundTrips:
         from eventcomposer.tui.screens.preview import PreviewScreen
 
         app = self.app
+        plan = app.sends.plan_batch()
         try:
-            resolved, error = app.state.resolved(), ""
+            resolved, error = [o.resolved for o in plan.first_round()], ""
         except TemplateError as exc:
             resolved, error = [], str(exc)
         limits = app.state.limits
         problems = [str(p) for p in validate_call(resolved, limits)] if resolved else []
         screen = PreviewScreen(
-            resolved,
-            app.state.bus,
-            limit=limits.request_bytes,
-            error=error,
-            problems=problems,
+            resolved, app.state.bus, limit=limits.request_bytes, error=error, problems=problems
         )
-        app.push_screen(screen, self._preview_chosen)
 
-    def _preview_chosen(self, entries: list[Entry] | None) -> None:
-        if entries is not None:
-            self.app.sends.send(entries, sent_ids=self.app.state.ids)
+        def chosen(entries: list[Entry] | None) -> None:
+            if entries is not None:
+                app.sends.send_batch(plan)
+
+        app.push_screen(screen, chosen)
 
     def _export_entries(self) -> list[Entry] | None:
         """The batch as sent (variables resolved), each entry naming its bus; None after saying

@@ -1,105 +1,138 @@
-"""Sending from the composer: refuse with the reason, or send in a worker and show every
-entry's outcome; F8 resends only the entries known not to have been accepted.
+"""Sending from the composer, through the one send service (``eventcomposer.sending``) the CLI
+uses too: refuse with the reason, or send in a worker and show every entry's outcome; F8
+resends only the entries known not to have been accepted; a send from the history goes where
+that send went.
 
-What is sent is the model's ``resolved()`` batch (the same the preview shows); what is checked is
-the model's ``send_problems()`` (the same the form and the batch show).
+What is checked is the model's ``send_problems()`` (what the form and the batch show); what is
+sent is a ``Plan`` of the entries as written, resolved once (``first_round``: what the preview
+shows and Enter there sends), so the history keeps ``{{env.NAME}}`` as written, never its value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from eventcomposer.core.composer import SentMark
+from eventcomposer.core.entries import as_sent
 from eventcomposer.core.templating import TemplateError
-from eventcomposer.core.validation import Problem, validate_entries
+from eventcomposer.core.validation import Problem
+from eventcomposer.sending import Plan, merge_reports, plan_resend, plan_retry, resend_settings
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import RetryPolicy, SendReport
     from eventcomposer.aws.settings import AwsSettings
-    from eventcomposer.core.entries import Entry
+    from eventcomposer.core.history import HistoryRecord
+    from eventcomposer.sending import SendResult
     from eventcomposer.tui.app import EventComposerApp
 
 
 class SendController:
-    """Send, retry failed, resend entries from elsewhere; one send at a time."""
+    """Send, retry failed, resend from the history; one send at a time."""
 
     def __init__(self, app: EventComposerApp, retry: RetryPolicy | None = None) -> None:
         self.app = app
         self.retry = retry
         self.sending = False
-        #: The last send's report, as the results table shows it (F8 retries its failures).
+        #: The last send's plan and report, as the results table shows it (F8 retries it).
+        self.plan: Plan | None = None
         self.report: SendReport | None = None
-        #: entry ids of the batch as sent, by position (None: the send was not the batch's).
+        #: The composer's entry ids of the plan being sent, by position (None: not the batch).
         self._sent_ids: list[int] | None = None
+
+    # -- what would be sent ---------------------------------------------------------------------
+
+    def plan_batch(self) -> Plan:
+        """The composer's batch as a plan: entries as written (Detail compacted), each to its
+        bus, named after the preset in the history."""
+        state = self.app.state
+        return Plan(
+            [as_sent(e) for e in state.entries],
+            bus=state.bus,
+            labels=[state.preset_name or "unsaved batch"],
+        )
 
     # -- entry points ---------------------------------------------------------------------------
 
-    def send_batch(self) -> bool:
-        """Send the composer's batch as it stands (F5)."""
+    def send_batch(self, plan: Plan | None = None) -> bool:
+        """Send the composer's batch as it stands (F5), or ``plan`` made from it (the preview's,
+        whose resolved entries the user has seen)."""
         state = self.app.state
         problems = state.send_problems()
         if problems:
             self._refuse_problems(problems)
             return False
+        plan = plan or self.plan_batch()
         try:
-            resolved = state.resolved()
+            problems = plan.check(state.limits)
         except TemplateError as exc:
             return self.refuse(str(exc))
-        return self.send(resolved, sent_ids=state.ids)
-
-    def send(
-        self,
-        entries: Sequence[Entry],
-        label: str | None = None,
-        sent_ids: list[int] | None = None,
-    ) -> bool:
-        """Send entries exactly as given (resolved, each naming its bus if not the batch's);
-        ``sent_ids`` are the composer's entry ids when they are its batch."""
-        app = self.app
-        if self.sending:
-            app.notify("A send is already running.", severity="warning")
-            return False
-        if app.backend.active is None:
-            return self.refuse("the local EventBridge is still starting; try again in a moment")
-        problems = validate_entries(entries, app.state.limits)
         if problems:
             self._refuse_problems(problems)
             return False
-        self._sent_ids = sent_ids
-        self._start(list(entries), None, None, label)
-        return True
+        return self._start(plan, sent_ids=state.ids)
 
     def retry_failed(self) -> None:
         """Resend the failed entries known not to be accepted; never those whose outcome is
         unknown (a timeout or a broken connection: AWS may have accepted them)."""
         app = self.app
-        report = self.report
-        failed = report.failed if report else []
-        safe = [o for o in failed if o.retry_safe]
-        unknown = len(failed) - len(safe)
-        if not safe or report is None:
-            if unknown:
-                app.set_status(f"Nothing resent: {unknown_note(unknown)}", error=True)
+        if self.plan is None or self.report is None:
+            app.notify("No failed entries to retry.")
+            return
+        retry = plan_retry(self.plan, self.report)
+        notes = " ".join(f"{note[0].upper()}{note[1:]}." for note in retry.notes)
+        if retry.plan is None:
+            if notes:
+                app.set_status(f"Nothing resent: {notes}", error=True)
             else:
                 app.notify("No failed entries to retry.")
             return
-        if self.sending:
-            app.notify("A send is already running.", severity="warning")
-            return
-        if app.backend.active is None:
-            self.refuse("the local EventBridge is still starting; try again in a moment")
-            return
-        self._start([o.entry for o in safe], [o.number for o in safe], report)
-        if unknown:
-            app.set_status(f"{app.status_text} Left out: {unknown_note(unknown)}")
+        if self._start(retry.plan, previous=self.report, what="failed ") and notes:
+            app.set_status(f"{app.status_text} Left out: {notes}")
+
+    def resend(self, record: HistoryRecord, failed_only: bool = False) -> bool:
+        """Send a past send's entries again (all, or those that failed for certain), resolved
+        again, to where that send went; says where before it sends."""
+        from eventcomposer.core.entries import EntryFormatError
+
+        app = self.app
+        try:
+            resend = plan_resend(record, failed_only=failed_only)
+        except EntryFormatError as exc:
+            app.notify(str(exc), title="Can't resend this send", severity="error", timeout=10)
+            return False
+        for note in resend.notes:
+            app.notify(f"{note[0].upper()}{note[1:]}.", severity="warning", timeout=8)
+        if resend.plan is None:
+            app.notify(f"Nothing to resend: {resend.nothing}.")
+            return False
+        active = app.backend.active
+        if active is None:
+            return self.refuse("the local EventBridge is still starting; try again in a moment")
+        if record.local:
+            if not active.local:
+                return self.refuse(
+                    f"{record.id} went to the embedded local EventBridge; start the composer "
+                    "with --local to resend it"
+                )
+            settings = active
+        else:
+            settings = resend_settings(record, type(active)())
+        where = (
+            f"{settings.endpoint_label} (region {settings.region_label}, profile "
+            f"{settings.profile_label})"
+        )
+        count = resend.plan.count
+        app.notify(
+            f"Resending {count} entr{'y' if count == 1 else 'ies'} of {record.id} to {where}."
+        )
+        return self._start(resend.plan, settings=settings, what=f"{record.id}'s ")
 
     def refuse(self, reason: str) -> bool:
         """Say why nothing was sent: in the status line and the results (no earlier send's
         EventIds stay on show as if they were this one's), until the next edit."""
         app = self.app
         app.state.refuse(reason)
-        self.report = None
+        self.plan = self.report = None
         app.results.clear(f"Not sent: {reason}")
         app.set_status(f"Send refused: {reason}", error=True)
         app.bell()
@@ -109,115 +142,91 @@ class SendController:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         self.refuse(f"{first}{more}")
-        app = self.app
-        if first.field == "Detail" and first.entry == app.state.selected + 1:
-            app.mark_detail_error(first.line, first.column)
+        if first.field == "Detail" and first.entry == self.app.state.selected + 1:
+            self.app.mark_detail_error(first.line, first.column)
 
     # -- the send itself ------------------------------------------------------------------------
 
     def _start(
         self,
-        entries: list[Entry],
-        numbers: list[int] | None,
-        previous: SendReport | None,
-        label: str | None = None,
-    ) -> None:
+        plan: Plan,
+        *,
+        settings: AwsSettings | None = None,
+        previous: SendReport | None = None,
+        sent_ids: list[int] | None = None,
+        what: str = "",
+    ) -> bool:
         app = self.app
-        state = app.state
-        label = label or state.preset_name or "unsaved batch"
-        if previous is not None:
-            label = f"retry of {label}"
+        if self.sending:
+            app.notify("A send is already running.", severity="warning")
+            return False
+        settings = settings or app.backend.active
+        if settings is None:
+            return self.refuse("the local EventBridge is still starting; try again in a moment")
         self.sending = True
-        app.progress.start(len(entries))
-        count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
-        what = (
-            f"{len(entries)} failed entr{'y' if len(entries) == 1 else 'ies'}"
-            if previous
-            else count
-        )
-        app.set_status(f"Sending {what} to {state.bus_label}…")
-        app.results.show_progress(f"Sending {what}…")
-        settings = app.backend.active
-        assert settings is not None
-        bus = state.bus
-        app.backend.run(
-            lambda: self._worker(settings, entries, bus, numbers, previous, label), "send"
-        )
+        self._sent_ids = sent_ids
+        count = plan.count
+        entries = f"{count} {what}entr{'y' if count == 1 else 'ies'}"
+        where = app.state.bus_label if settings is app.backend.active else settings.endpoint_label
+        app.progress.start(count)
+        app.set_status(f"Sending {entries} to {where}…")
+        app.results.show_progress(f"Sending {entries}…")
+        app.backend.run(lambda: self._worker(settings, plan, previous), "send")
+        return True
 
-    def _worker(
-        self,
-        settings: AwsSettings,
-        entries: list[Entry],
-        bus: str | None,
-        numbers: list[int] | None,
-        previous: SendReport | None,
-        label: str,
-    ) -> None:
-        """Off the UI thread: check each bus exists, send, keep the send in the history."""
-        from eventcomposer.aws.buses import check_bus
+    def _worker(self, settings: AwsSettings, plan: Plan, previous: SendReport | None) -> None:
+        """Off the UI thread: the service checks each bus, sends, and records the send."""
         from eventcomposer.aws.errors import AwsProblem
-        from eventcomposer.aws.send import DEFAULT_RETRY, Sender
-        from eventcomposer.recording import record_send
+        from eventcomposer.sending import SendService
 
         backend = self.app.backend
         try:
-            checks = backend.client(settings)
-            for target in dict.fromkeys(e.event_bus_name or bus for e in entries):
-                check = check_bus(checks, target)
-                if check.exists is False:
-                    backend.to_ui(self.finished, None, previous, check.message)
-                    return
-            sender = Sender(
-                backend.client(settings, retries=False),
+            service = SendService(
+                settings,
                 self.app.state.limits,
-                retry=self.retry or DEFAULT_RETRY,
+                origin="tui",
+                retry=self.retry,
+                events_client=backend.client(settings, retries=False),
             )
-            report = sender.send(
-                entries,
-                bus,
-                on_progress=lambda done, total: backend.to_ui(self.app.progress.advance, done),
-                numbers=numbers,
+            result = service.send(
+                plan,
+                on_progress=lambda done, _total: backend.to_ui(self.app.progress.advance, done),
             )
         except AwsProblem as problem:
-            backend.to_ui(self.finished, None, previous, str(problem))
+            backend.to_ui(self.finished, None, plan, previous, str(problem))
             return
         except Exception as exc:  # never leave the UI in "sending"
-            backend.to_ui(self.finished, None, previous, f"{type(exc).__name__}: {exc}")
+            backend.to_ui(self.finished, None, plan, previous, f"{type(exc).__name__}: {exc}")
             return
-        try:
-            region = backend.client(settings, retries=False).meta.region_name
-            warning = record_send(report, settings, "tui", region, [label], bus=bus)
-        except Exception as exc:  # the history must never fail a send that was accepted
-            warning = f"the history could not be written: {exc}"
-        if warning:
-            backend.to_ui(
-                self.app.notify, warning, title="Not kept in the history", severity="warning"
-            )
-        backend.to_ui(self.finished, report, previous, None)
+        for warning in result.warnings:
+            backend.to_ui(self.app.notify, warning, title="Note", severity="warning", timeout=8)
+        backend.to_ui(self.finished, result, plan, previous, result.refused)
 
     def finished(
-        self, report: SendReport | None, previous: SendReport | None, problem: str | None
+        self,
+        result: SendResult | None,
+        plan: Plan,
+        previous: SendReport | None,
+        problem: str | None,
     ) -> None:
+        """A send ended (``result`` None or ``problem`` set: nothing was sent, and why)."""
         app = self.app
         self.sending = False
         app.progress.stop()
-        if report is None:
+        report = result.report if result is not None else None
+        if report is None or problem:
             app.set_status(f"Not sent: {problem}", error=True)
             app.results.show_progress(f"Not sent: {problem}")
             return
         heading = ""
         if previous is not None:
             report = merge_reports(previous, report)
+            plan = self.plan or plan
             heading = "after retrying the failed entries"
-        self.report = report
+        self.plan, self.report = plan, report
         app.results.show_report(report, heading)
         if previous is None:
-            ids = self._sent_ids
-            marks: dict[int, SentMark] = {}
-            if ids is not None and len(ids) == len(report.outcomes):
-                for entry_id, outcome in zip(ids, report.outcomes, strict=True):
-                    marks[entry_id] = SentMark(outcome.event_id, outcome.error_code)
-            app.state.record_send(marks)
+            self._mark(report)
         app.sent(report)
         failed = report.failed_count
         if failed:
@@ -235,6 +244,15 @@ class SendController:
                 "The entry was accepted." if count == 1 else f"All {count} entries accepted."
             )
 
+    def _mark(self, report: SendReport) -> None:
+        """Each entry of the composer's batch gets its outcome (until it is edited)."""
+        ids = self._sent_ids
+        marks: dict[int, SentMark] = {}
+        if ids is not None and len(ids) == len(report.outcomes):
+            for entry_id, outcome in zip(ids, report.outcomes, strict=True):
+                marks[entry_id] = SentMark(outcome.event_id, outcome.error_code)
+        self.app.state.record_send(marks)
+
 
 def unknown_note(count: int) -> str:
     """Why entries with an unknown outcome are not resent, for the status line."""
@@ -243,21 +261,3 @@ def unknown_note(count: int) -> str:
         f"{which} an unknown outcome (the request timed out or the connection broke, so AWS "
         f"may have accepted it) and {verb} not resent."
     )
-
-
-def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
-    """The earlier report with the retried entries' new outcomes in place."""
-    from eventcomposer.aws.send import SendReport
-
-    by_number = {o.number: o for o in retried.outcomes}
-    outcomes = [by_number.get(o.number, o) for o in previous.outcomes]
-    return SendReport(
-        outcomes,
-        calls=retried.calls,
-        problem=retried.problem,
-        seconds=retried.seconds,
-        latencies=retried.latencies,
-    )
-
-
-__all__ = ["SendController", "merge_reports", "unknown_note"]

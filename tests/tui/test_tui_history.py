@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from faultproxy import FaultProxy
 from textual.widgets import DataTable
 from tui_helpers import fill, ready, send_and_wait, settle, wait_for
@@ -37,11 +38,17 @@ async def open_history(app: EventComposerApp, pilot: Any) -> HistoryScreen:
     return screen
 
 
-def keep(record_entries: list[dict[str, Any]], results: list[dict[str, str]]) -> str:
-    """Put a send in the history as the CLI would have; returns its id."""
+def keep(
+    record_entries: list[dict[str, Any]],
+    results: list[dict[str, str]],
+    local: bool = False,
+) -> str:
+    """Put a send in the history as the CLI would have (``local``: to the embedded local
+    EventBridge, elsewhere otherwise); returns its id."""
     record = new_record(
         origin="cli",
         endpoint="http://elsewhere",
+        local=local,
         region="us-east-1",
         profile="default",
         entries=record_entries,
@@ -212,7 +219,7 @@ async def test_resend_failed_only_skips_accepted_and_unknown_entries(
         {"ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"},
         {"ErrorCode": "UnknownOutcome", "ErrorMessage": "read timeout"},
     ]
-    keep([entry(1), entry(2), entry(3)], results)
+    keep([entry(1), entry(2), entry(3)], results, local=True)
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -322,6 +329,7 @@ async def test_resend_of_a_send_to_the_default_bus_stays_on_the_default_bus(
     keep(
         [{"Source": "com.example.users", "DetailType": "User Signed Up", "Detail": "{}"}],
         [{"ErrorCode": "InternalFailure", "ErrorMessage": "boom"}],
+        local=True,
     )
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -332,3 +340,49 @@ async def test_resend_of_a_send_to_the_default_bus_stays_on_the_default_bus(
         report = app.results.report
         assert report is not None and report.failed_count == 0
     assert History(history_file()).records()[0].buses == ["default"]
+
+
+async def test_a_resend_goes_where_the_send_went_not_where_the_composer_sends(
+    local_settings: AwsSettings,
+    presets_dir: Path,
+    proxy: Any,
+    marker: str,
+    delivered: Callable[..., list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The send went through another endpoint (here a proxy in front of the local EventBridge);
+    the composer runs on the local one: the resend goes through the proxy, and says so."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    record = new_record(
+        origin="cli",
+        endpoint=proxy.endpoint_url,
+        region="us-east-1",
+        profile="default",
+        entries=[
+            {
+                "Source": "com.example.orders",
+                "DetailType": "Order Placed",
+                "Detail": json.dumps({"amount": 500, "marker": marker}),
+                "EventBusName": "orders",
+            }
+        ],
+        results=[{"ErrorCode": "InternalFailure", "ErrorMessage": "boom"}],
+        labels=["elsewhere.yaml"],
+    )
+    History(history_file()).append(record)
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await open_history(app, pilot)
+        before = len(proxy.calls)
+        await pilot.press("r")
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any(f"of {record.id} to {proxy.endpoint_url}" in m for m in said), said
+        await wait_for(pilot, lambda: app.results.report is not None and not app.sends.sending)
+        report = app.results.report
+        assert report is not None and report.failed_count == 0
+        assert len(proxy.calls) > before  # through the recorded endpoint
+    assert len(delivered(LARGE_ORDERS, marker)) == 1
+    assert History(history_file()).records()[0].endpoint.startswith(proxy.endpoint_url)

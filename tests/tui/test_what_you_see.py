@@ -189,3 +189,31 @@ async def test_each_entry_shows_its_own_bus_and_is_judged_on_it(
         await settle(pilot)
         assert app.state.entries[1].event_bus_name is None
         await wait_for(pilot, lambda: panel.bus is None)
+
+
+async def test_a_secret_from_the_environment_is_sent_but_never_written(
+    local_settings: AwsSettings,
+    presets_dir: Path,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    """``{{env.NAME}}`` is resolved for the send; the history and the draft keep the
+    placeholder (or ``<env.NAME>``), never the value."""
+    secret = "s3cr3t-value-Zq81"
+    monkeypatch.setenv("EC_TEST_SECRET", secret)
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"token": "{{env.EC_TEST_SECRET}}"})
+        await settle(pilot)
+        report = await send_and_wait(app, pilot)
+        assert report.failed_count == 0
+        assert secret in report.outcomes[0].entry.detail  # what was sent
+        await settle(pilot)
+        await pilot.pause(0.6)  # the draft is written 0.5 s after a change
+        await settle(pilot)
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any("history" in p.name for p in written)
+    assert any(p.suffix == ".json" and "drafts" in p.parts for p in written)
+    for path in written:
+        assert secret.encode() not in path.read_bytes(), path

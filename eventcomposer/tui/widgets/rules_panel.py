@@ -10,6 +10,7 @@ No boto3 here at import time: the aws modules are imported inside the workers.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ from eventcomposer.core.templating import TemplateContext, TemplateError, resolv
 
 #: Seconds to wait after the last edit before evaluating.
 DEBOUNCE = 0.1
+#: Seconds one evaluation may take; rules not judged by then are shown as such.
+EVALUATION_BUDGET = 1.0
 
 
 @dataclass(frozen=True)
@@ -175,9 +178,11 @@ def delivery_checks(
     rules: Sequence[RuleInfo],
     sent: Sequence[tuple[str, Entry]],
     read: Callable[..., dict[str, set[str]]],
+    context: tuple[str, str] | None = None,
 ) -> dict[str, DeliveryCheck]:
-    """Predict each sent event's rules locally, then read what the rules' queues received."""
-    account, region = _account_region(rules)
+    """Predict each sent event's rules locally, then read what the rules' queues received.
+    ``context`` is the (account, region) events on the bus get."""
+    account, region = context or _account_region(rules)
     predicted: dict[str, set[str]] = {rule.name: set() for rule in rules}
     for event_id, entry in sent:
         event = event_for_entry(entry, account, region, event_id)
@@ -256,6 +261,10 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.debounce = debounce
+        #: (account, region) of events on the bus, from the app; None: read off the rules' ARNs.
+        self.context: tuple[str, str] | None = None
+        #: Seconds one evaluation of every rule may take before the rest are left unjudged.
+        self.budget = EVALUATION_BUDGET
         #: The shown entry's EventId in the last send (None: not sent, or edited since).
         self.event_id: str | None = None
         self.bus: str | None = None
@@ -371,9 +380,18 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
 
     # -- results from the app's workers ------------------------------------------------------
 
-    def rules_loaded(self, generation: int, rules: list[RuleInfo], problem: str | None) -> None:
+    def rules_loaded(
+        self,
+        generation: int,
+        rules: list[RuleInfo],
+        problem: str | None,
+        context: tuple[str, str] | None = None,
+    ) -> None:
+        """The app fetched the rules (or ``problem``), and the (account, region) events on the
+        bus get (``sending.rule_context``, the same the ``rules`` command uses)."""
         if generation != self._load_generation:
             return
+        self.context = context
         self.loading = False
         if problem is None:
             self.set_rules(rules)
@@ -396,10 +414,10 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         if entry is None or not rules:
             verdicts: list[RuleVerdict] = []
         else:
-            account, region = _account_region(rules)
+            account, region = self.context or _account_region(rules)
             try:
                 event = event_for_entry(_resolved(entry), account, region)
-                verdicts = evaluate_rules(rules, event)
+                verdicts = _within_budget(rules, event, self.budget)
             except Exception as exc:  # a bug must not take the composer down
                 self._from_thread(self._evaluation_failed, generation, str(exc))
                 return
@@ -472,6 +490,9 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         if self.verdicts:
             matched = sum(1 for v in self.verdicts if v.verdict is Verdict.MATCH)
             parts.append(f"{matched} match")
+            unjudged = len(self.rules) - len(self.verdicts)
+            if unjudged > 0:
+                parts.append(f"{unjudged} not judged within {self.budget:g} s")
         elif self.entry is None:
             parts.append("no entry to check")
         if self._status_extra and self.event_id is not None:
@@ -511,6 +532,22 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
                 if old != new:
                     options.replace_option_prompt_at_index(index, new.renderable())
         self._rows = rows
+
+
+def _within_budget(
+    rules: Sequence[RuleInfo], event: dict[str, object], budget: float
+) -> list[RuleVerdict]:
+    """Each rule's verdict, one rule at a time, until ``budget`` seconds have passed or the
+    worker was cancelled (a newer edit): the rules not judged by then get none, and the panel
+    says so. Input is never blocked: this runs in a thread, and stops early."""
+    deadline = time.monotonic() + budget
+    worker = get_current_worker()
+    verdicts: list[RuleVerdict] = []
+    for rule in rules:
+        if worker.is_cancelled or time.monotonic() > deadline:
+            break
+        verdicts += evaluate_rules([rule], event)
+    return verdicts
 
 
 def _resolved(entry: Entry) -> Entry:
