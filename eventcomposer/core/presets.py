@@ -199,7 +199,7 @@ def _not_a_string(value: Any) -> str:
         return "must be a string, not a mapping"
     else:
         kind = type(value).__name__
-    shown = json.dumps(value) if isinstance(value, (bool, int, float)) or value is None else ""
+    shown = json.dumps(value) if isinstance(value, (bool, int, float)) else ""
     return (
         f"must be a string, not {kind}{f' ({shown})' if shown else ''}; put it in quotes to "
         "send it as text"

@@ -76,6 +76,15 @@ def _flow(items: list[Any]) -> str | None:
     return text if len(text) <= FLOW_WIDTH else None
 
 
+def _flow_any(value: Any) -> str:
+    """Any value in flow style (``[a, {b: 1}]``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{scalar(str(k))}: {_flow_any(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow_any(v) for v in value) + "]"
+    return scalar(value)
+
+
 def _value(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
     """``prefix`` (``key:`` or ``-``) followed by ``value``."""
     if isinstance(value, dict) and value:
@@ -89,8 +98,7 @@ def _value(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
         if flow is not None and len(prefix) + 1 + len(flow) <= FLOW_WIDTH:
             lines.append(f"{prefix} {flow}")
         elif prefix.endswith("-"):
-            # a list inside a list: JSON is YAML 1.2 flow style, and reads back the same
-            lines.append(f"{prefix} {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"{prefix} {_flow_any(value)}")  # a list inside a list
         else:
             lines.append(prefix)
             for item in value:

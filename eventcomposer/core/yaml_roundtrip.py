@@ -13,6 +13,7 @@ ruamel.yaml is imported only here, and only when a file is saved.
 
 from __future__ import annotations
 
+import difflib
 import io
 import itertools
 import json
@@ -38,18 +39,64 @@ def apply_changes(text: str, old: Any, new: Any) -> str | None:
         yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
         yaml.explicit_start = text.lstrip().startswith("---")
         doc = yaml.load(text)
-        doc = _merge(doc, old, new, yaml)
-        out = io.StringIO()
-        yaml.dump(doc, out)
-        result = out.getvalue()
+        unchanged = _dump(yaml, doc)
+        changed = _dump(yaml, _merge(doc, old, new, yaml))
     except Exception:  # ruamel.yaml can't keep this file's shape: write it fresh instead
         return None
+    # ruamel.yaml indents a whole file one way; where the file itself is indented otherwise,
+    # only the lines that really changed are taken from its output.
+    for result in (_patch(text, unchanged, changed), changed):
+        if result is not None and _reads_as(result, new):
+            return result
+    return None
+
+
+def _dump(yaml: Any, doc: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def _reads_as(text: str, data: Any) -> bool:
     try:
-        if json.dumps(load_yaml(result)) != json.dumps(new):
-            return None
+        return json.dumps(load_yaml(text)) == json.dumps(data)
     except ValueError:
-        return None
-    return result
+        return False
+
+
+def _patch(original: str, unchanged: str, changed: str) -> str | None:
+    """``original`` with the line changes that turn ``unchanged`` into ``changed`` (both
+    ruamel.yaml's output), where the lines they touch are the original's own; else None."""
+    lines = original.splitlines(keepends=True)
+    before = unchanged.splitlines(keepends=True)
+    after = changed.splitlines(keepends=True)
+    # which original line each line of ruamel's unchanged output is
+    where: dict[int, int] = {}
+    for block in difflib.SequenceMatcher(None, lines, before, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            where[block.b + k] = block.a + k
+    edits: list[tuple[int, int, list[str]]] = []
+    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        if i1 < i2:
+            mapped = [where.get(i) for i in range(i1, i2)]
+            if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+                return None
+            start, end = mapped[0], mapped[-1] + 1
+        else:  # an insertion: after the original of the line before it
+            if i1 == 0:
+                start = 0
+            elif (i1 - 1) in where:
+                start = where[i1 - 1] + 1
+            else:
+                return None
+            end = start
+        edits.append((start, end, after[j1:j2]))
+    for start, end, replacement in reversed(edits):
+        lines[start:end] = replacement
+    return "".join(lines)
 
 
 _KEY_ONLY = re.compile(r"( *)(?:- +)?[^\s#'\"-][^#]*:\s*(?:#.*)?$")
