@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventcomposer.core.entries import Entry, dump_detail
+from eventcomposer.core.entries import Entry
 from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
 from eventcomposer.core.files import (
     STDIN,
@@ -225,11 +225,16 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
         name = f"{where}.{key}"
         if f.kind is Kind.JSON:
             if isinstance(value, dict):
-                bad = _non_json(value)
-                if bad is not None:
-                    path, message = bad
-                    raise fail(message, *at, *path, field=".".join([name, *map(str, path)]))
-                values[f.attr] = dump_detail(value)
+                try:
+                    values[f.attr] = _DETAIL_JSON(value)
+                except ValueError:  # NaN or infinity somewhere: say where
+                    path, message = _non_json(value) or ([], "can't be written in JSON")
+                    field = ".".join([name, *map(str, path)])
+                    raise fail(message, *at, *path, field=field) from None
+                except RecursionError:
+                    raise fail(
+                        "nests too deeply (Detail may nest at most 1000 levels)", *at, field=name
+                    ) from None
                 values["detail_as_mapping"] = True
             elif isinstance(value, str):
                 values[f.attr] = value
@@ -247,6 +252,10 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
         else:
             values[f.attr] = value
     return Entry(**values)
+
+
+#: Detail mappings as compact JSON (as dump_detail writes them), refusing NaN and infinity.
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _non_json(value: Any) -> tuple[list[str | int], str] | None:

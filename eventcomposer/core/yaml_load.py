@@ -33,6 +33,7 @@ from yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 
 #: libyaml's parser when PyYAML has it (about 6× faster than the pure-Python one).
@@ -124,19 +125,24 @@ _MISSING = object()
 
 
 def _events(text: str) -> Iterator[Any]:
+    """libyaml's events for ``text``, errors as YamlError with the line."""
     loader = _Loader(text)
     try:
         while loader.check_event():
             yield loader.get_event()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlError(
-            f"YAML error: {exc.problem or exc.context}", mark.line + 1 if mark else None
-        ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML error: {exc}") from None
+        raise _yaml_error(exc) from None
     finally:
         loader.dispose()
+
+
+def _yaml_error(exc: yaml.YAMLError) -> YamlError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        return YamlError(
+            f"YAML error: {exc.problem or exc.context}", mark.line + 1 if mark else None
+        )
+    return YamlError(f"YAML error: {exc}")
 
 
 def load_yaml(text: str) -> Any:
@@ -149,71 +155,87 @@ def load_yaml(text: str) -> Any:
     stack: list[list[Any]] = []
     result: Any = _MISSING
     documents = 0
-    for event in _events(text):
-        kind = type(event)
-        if kind is ScalarEvent:
-            if event.anchor is not None:
-                _refuse_anchor(event)
-            tag = event.tag
-            if tag is None:
-                value = resolve_plain(event.value) if event.implicit[0] else event.value
-            else:
-                value = _tagged(tag, event.value, event.start_mark.line + 1, event.implicit[0])
-            if stack:
-                frame = stack[-1]
-                container = frame[0]
-                if container.__class__ is list:
-                    container.append(value)
-                elif frame[1] is _MISSING:
-                    key = event.value  # keys are their text
-                    if key in container:
-                        raise YamlError(
-                            f"duplicate key {key!r}: a second one would silently replace the first",
-                            event.start_mark.line + 1,
-                        )
-                    frame[1] = key
+    loader = _Loader(text)
+    get_event = loader.get_event  # libyaml's parser; no generator in between
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None:
+                    _refuse_anchor(event)
+                tag = event.tag
+                if tag is None:
+                    value = resolve_plain(event.value) if event.implicit[0] else event.value
                 else:
-                    container[frame[1]] = value
-                    frame[1] = _MISSING
-            else:
-                result = value
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if event.anchor is not None:
-                _refuse_anchor(event)
-            tag = event.tag
-            if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
-                raise YamlError(
-                    f"unsupported YAML tag: {_short(tag)} (presets hold data only)",
-                    event.start_mark.line + 1,
-                )
-            if stack and stack[-1][0].__class__ is dict and stack[-1][1] is _MISSING:
-                raise YamlError(
-                    "a mapping key must be text, not a list or mapping", event.start_mark.line + 1
-                )
-            if len(stack) >= MAX_DEPTH:
-                raise YamlError(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
-            stack.append([{} if kind is MappingStartEvent else [], _MISSING])
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            value = stack.pop()[0]
-            if stack:
-                frame = stack[-1]
-                container = frame[0]
-                if container.__class__ is list:
-                    container.append(value)
+                    value = _tagged(tag, event.value, event.start_mark.line + 1, event.implicit[0])
+                if stack:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if container.__class__ is list:
+                        container.append(value)
+                    elif frame[1] is _MISSING:
+                        key = event.value  # keys are their text
+                        if key in container:
+                            raise YamlError(
+                                f"duplicate key {key!r}: a second one would silently "
+                                "replace the first",
+                                event.start_mark.line + 1,
+                            )
+                        frame[1] = key
+                    else:
+                        container[frame[1]] = value
+                        frame[1] = _MISSING
                 else:
-                    container[frame[1]] = value
-                    frame[1] = _MISSING
-            else:
-                result = value
-        elif kind is AliasEvent:
-            raise YamlError("YAML anchors and aliases are not supported", event.start_mark.line + 1)
-        elif kind is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
+                    result = value
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None:
+                    _refuse_anchor(event)
+                tag = event.tag
+                if tag is not None and tag not in ("!", _CORE + "map", _CORE + "seq"):
+                    raise YamlError(
+                        f"unsupported YAML tag: {_short(tag)} (presets hold data only)",
+                        event.start_mark.line + 1,
+                    )
+                if stack and stack[-1][0].__class__ is dict and stack[-1][1] is _MISSING:
+                    raise YamlError(
+                        "a mapping key must be text, not a list or mapping",
+                        event.start_mark.line + 1,
+                    )
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(
+                        f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1
+                    )
+                stack.append([{} if kind is MappingStartEvent else [], _MISSING])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                value = stack.pop()[0]
+                if stack:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if container.__class__ is list:
+                        container.append(value)
+                    else:
+                        container[frame[1]] = value
+                        frame[1] = _MISSING
+                else:
+                    result = value
+            elif kind is AliasEvent:
                 raise YamlError(
-                    "holds more than one YAML document (a second '---')",
-                    event.start_mark.line + 1,
+                    "YAML anchors and aliases are not supported", event.start_mark.line + 1
                 )
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlError(
+                        "holds more than one YAML document (a second '---')",
+                        event.start_mark.line + 1,
+                    )
+            elif kind is StreamEndEvent:
+                break
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc) from None
+    finally:
+        loader.dispose()
     return None if result is _MISSING else result
 
 
