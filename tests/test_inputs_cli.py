@@ -311,3 +311,15 @@ def test_dry_run_json_prints_exactly_the_request_bodies(cli: Run) -> None:
     assert first["EventBusName"] == "orders"
     assert "{{" not in json.dumps(calls)  # variables resolved
     assert set(first) <= {"Source", "DetailType", "Detail", "Resources", "EventBusName"}
+
+
+def test_a_terminal_on_stdin_is_refused_not_waited_on(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"")))
+    code, _, err = cli("validate", "-", endpoint=False)
+    assert code == 2 and "<stdin>: standard input is a terminal; pipe the input in" in err

@@ -183,3 +183,20 @@ def test_demo_presets_ship_as_package_data() -> None:
     for pattern in patterns:  # no phantom entries
         assert list(package.glob(pattern)), pattern
     assert (ROOT / "presets").resolve() == demo_presets_dir()
+
+
+def test_the_tuis_save_over_its_file_round_trips(tmp_path: Path) -> None:
+    """The TUI saves a Preset built from its batch (no path) over the file it opened."""
+    path = tmp_path / "p.yaml"
+    path.write_text(HAND_KEPT)
+    opened = load_preset(path)
+    batch = Preset(
+        name=opened.name,
+        entries=[e.copy() for e in opened.entries],
+        description=opened.description,
+        bus=opened.bus,
+    )
+    save_preset(batch, path)
+    assert path.read_text() == HAND_KEPT
+    save_preset(batch, path, round_trip=False)
+    assert "#" not in path.read_text()

@@ -107,7 +107,7 @@ def run_import(args: argparse.Namespace) -> int:
         return exit_codes.OK
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        save_preset(preset, target)
+        save_preset(preset, target, round_trip=False)  # a new preset, even with --force
     except (OSError, PresetError) as exc:
         error(f"can't write {target}: {getattr(exc, 'strerror', None) or exc}")
         return exit_codes.BAD_INPUT

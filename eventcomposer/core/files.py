@@ -31,7 +31,8 @@ def read_limited(path: str | Path, limit: int = MAX_INPUT_BYTES, what: str = "fi
 
     The cap is checked as the bytes arrive, so a pipe, a FIFO or ``/dev/zero`` stops at
     ``limit + 1`` bytes read. Standard input is read once and kept: naming ``-`` twice in one
-    command gives the same text both times. Raises InputReadError with the reason.
+    command gives the same text both times; a terminal is refused (nothing was piped in, or it is
+    the TUI's own). Raises InputReadError with the reason.
     """
     global _stdin_cache
     name = str(path)
@@ -40,6 +41,11 @@ def read_limited(path: str | Path, limit: int = MAX_INPUT_BYTES, what: str = "fi
         if _stdin_cache is None or _stdin_cache[0] is not stream:
             if stream is None:
                 raise InputReadError("<stdin>: there is no standard input to read")
+            if _is_terminal(stream):  # the TUI's own terminal, or nothing piped in
+                raise InputReadError(
+                    "<stdin>: standard input is a terminal; pipe the input in "
+                    "(… | eventcomposer …) or name a file"
+                )
             binary = getattr(stream, "buffer", None)
             if binary is not None:
                 data = _read_stream(binary, "<stdin>", limit, what)
@@ -90,6 +96,13 @@ def _read_stream(handle: object, name: str, limit: int, what: str) -> bytes:
                 f"{name}: is larger than {limit:,} bytes; {what} are limited to {limit:,} bytes"
             )
     return b"".join(chunks)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 class _Encoded:

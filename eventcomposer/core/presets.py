@@ -297,18 +297,20 @@ def preset_doc(preset: Preset) -> dict[str, Any]:
     return doc
 
 
-def save_preset(preset: Preset, path: Path | str) -> None:
+def save_preset(preset: Preset, path: Path | str, round_trip: bool | None = None) -> None:
     """Write the preset to ``path`` atomically (write, fsync, rename).
 
-    When ``path`` is the file the preset was loaded from (and still reads as a preset), only
-    what changed is rewritten: comments, key order, quoting, flow/block style and blank lines of
-    the rest stay byte for byte, and a preset saved unchanged gives the identical file.
-    Otherwise the file is written fresh (:func:`dump_preset`).
+    Saving over an existing preset file changes only what changed: comments, key order,
+    quoting, flow/block style and blank lines of the rest stay byte for byte, and a preset saved
+    unchanged gives the identical file. That is the default when ``path`` exists, reads as a
+    preset and is the file the preset came from (``preset.path``) or the preset names no file
+    (the TUI's save builds one from its batch); ``round_trip=False`` writes the file fresh
+    (:func:`dump_preset`), as for a new file or one that doesn't read as a preset.
     """
     path = Path(path)
-    text = None
-    if preset.path is not None and path.exists() and _same_file(preset.path, path):
-        text = _round_trip(preset, path)
+    if round_trip is None:
+        round_trip = preset.path is None or _same_file(preset.path, path)
+    text = _round_trip(preset, path) if round_trip and path.is_file() else None
     atomic_write_text(path, text if text is not None else dump_preset(preset))
     preset.path = path
 
