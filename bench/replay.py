@@ -9,7 +9,11 @@ The server is ``eventcomposer local`` in its own process, so the clients don't s
 Then a replay at scale (``--replay N``, default 10,000): ``eventcomposer send PRESET --repeat``
 unlimited, its summary's events/s next to a boto3 loop over as many events in the same run, and
 ``--rate 200`` over ``--paced`` events (default 2,000), whose summary must hold 200/s within 5%.
-Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``.
+Then ``eventcomposer send PRESET`` of a ``--preset-events`` (default 5,000) entry preset next to
+the boto3 loop over the same entries as JSON (goal: >= 1.0x), and that preset's load time with
+the previous loader's work (PyYAML's node graph, an alias walk, the constructor) and now.
+Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``;
+``--only-preset`` runs only the preset part (about 30 s).
 """
 
 from __future__ import annotations
