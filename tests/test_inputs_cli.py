@@ -323,3 +323,13 @@ def test_a_terminal_on_stdin_is_refused_not_waited_on(
     monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"")))
     code, _, err = cli("validate", "-", endpoint=False)
     assert code == 2 and "<stdin>: standard input is a terminal; pipe the input in" in err
+
+
+def test_an_unquoted_time_is_the_text_written_not_a_date_with_a_z_added(
+    cli: Run,
+    stdin,  # type: ignore[no-untyped-def]
+) -> None:
+    stdin("entries:\n  - Source: a.b\n    DetailType: T\n    Time: 2024-01-01T10:00:00\n")
+    code, _, err = cli("validate", "-", endpoint=False)
+    assert code == 2
+    assert "<stdin> entry 1, Time: '2024-01-01T10:00:00' is not an RFC 3339 timestamp" in err

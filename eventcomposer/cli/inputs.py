@@ -87,7 +87,8 @@ def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:
                 raise InputError(f"{path}: EndpointId differs from another input's")
             batch.endpoint_id = preset.endpoint_id
         for i, entry in enumerate(preset.entries, start=1):
-            yield _Source(entry, bus_override or preset.bus, f"{path} entry {i}")
+            where = "<stdin>" if str(path) == "-" else path
+            yield _Source(entry, bus_override or preset.bus, f"{where} entry {i}")
     if files and not found:
         raise InputError(f"no preset files (*.yaml) found in {', '.join(map(str, files))}")
     for value in getattr(args, "entries", []):
