@@ -9,7 +9,11 @@ The server is ``eventcomposer local`` in its own process, so the clients don't s
 Then a replay at scale (``--replay N``, default 10,000): ``eventcomposer send PRESET --repeat``
 unlimited, its summary's events/s next to a boto3 loop over as many events in the same run, and
 ``--rate 200`` over ``--paced`` events (default 2,000), whose summary must hold 200/s within 5%.
-Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``.
+Then ``eventcomposer send PRESET`` of a ``--preset-events`` (default 5,000) entry preset next to
+the boto3 loop over the same entries as JSON (goal: >= 1.0x), and that preset's load time with
+the previous loader's work (PyYAML's node graph, an alias walk, the constructor) and now.
+Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``;
+``--only-preset`` runs only the preset part (about 30 s).
 """
 
 from __future__ import annotations
@@ -125,6 +129,93 @@ def in_process(entries: list[dict[str, str]], endpoint: str) -> tuple[float, flo
     return loop, ours
 
 
+def preset_text(count: int) -> str:
+    """A preset of ``count`` entries, Detail as YAML mappings (as a captured replay has)."""
+    lines = ["version: 1", "name: Bench", "entries:"]
+    for i in range(count):
+        lines += [
+            "  - Source: com.example.bench",
+            "    DetailType: Bench",
+            "    Resources: [arn:aws:dynamodb:eu-west-1:123456789012:table/orders]",
+            "    Detail:",
+            f"      n: {i}",
+            f'      orderId: "o-{i}"',
+            "      amount: 42.5",
+            "      customer: {id: c-1042, tier: gold, country: NO}",
+            "      items:",
+            "        - {sku: a-1, qty: 2}",
+            f"      payload: {'x' * 40}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def load_seconds(text: str) -> tuple[float, float]:
+    """(before, after): the preset's load time with the previous loader's work (PyYAML's
+    composer building a node graph, a walk for aliases, then the constructor; libyaml's parser
+    under it) and with eventcomposer's loader now (one pass over libyaml's events)."""
+    import yaml
+
+    from eventcomposer.core.presets import parse_preset
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def before() -> None:
+        loader = loader_class(text)
+        node = loader.get_single_node()
+        seen, stack = set(), [node]
+        while stack:  # the alias walk
+            item = stack.pop()
+            seen.add(id(item))
+            if isinstance(item, yaml.MappingNode):
+                for key, value in item.value:
+                    stack.extend((key, value))
+            elif isinstance(item, yaml.SequenceNode):
+                stack.extend(item.value)
+        loader.construct_document(node)
+        loader.dispose()
+
+    def timed_call(function: object) -> float:
+        started = time.perf_counter()
+        function()  # type: ignore[operator]
+        return time.perf_counter() - started
+
+    old = statistics.median(timed_call(before) for _ in range(3))
+    new = statistics.median(timed_call(lambda: parse_preset(text)) for _ in range(3))
+    return old, new
+
+
+def preset_run(count: int, repeat: int, endpoint: str, tmp: Path) -> None:
+    """``eventcomposer send`` of a ``count``-entry preset next to the boto3 loop a user would
+    write for the same events, both real processes from start to finish, and the load times."""
+    from eventcomposer.core.presets import parse_preset
+
+    text = preset_text(count)
+    preset = tmp / "preset.yaml"
+    preset.write_text(text)
+    entries = [e.to_api() for e in parse_preset(text).entries]
+    as_json = tmp / "preset-entries.json"
+    as_json.write_text(json.dumps(entries))
+    loop_script = tmp / "loop.py"
+    loop_script.write_text(BOTO3_LOOP)
+    send = [str(BIN / "eventcomposer"), "send", str(preset), "--endpoint-url", endpoint]
+    ours, loop, two = [], [], []
+    for _ in range(repeat):  # interleaved, so all see the same server state
+        ours.append(timed([*send, "--output", "json"]))
+        loop.append(timed([sys.executable, str(loop_script), str(as_json), endpoint]))
+        two.append(timed([*send, "--output", "json", "--concurrency", "2"]))
+    ec, lp, c2 = statistics.median(ours), statistics.median(loop), statistics.median(two)
+    before, after = load_seconds(text)
+    size = len(text.encode())
+    print(f"preset of {count:,} entries ({size / 1e6:.1f} MB), median of {repeat}")
+    print(f"  load, before (node graph + alias walk + constructor) {before:>6.2f} s")
+    print(f"  load, now (one pass over libyaml's events)           {after:>6.2f} s")
+    print(f"  eventcomposer send PRESET (process)  {count / ec:>9,.0f} events/s ({ec:.2f} s)")
+    print(f"  boto3 loop over its JSON (process)   {count / lp:>9,.0f} events/s ({lp:.2f} s)")
+    print(f"  eventcomposer send --concurrency 2   {count / c2:>9,.0f} events/s ({c2:.2f} s)")
+    print(f"  ratio eventcomposer/boto3 loop:      {lp / ec:.2f}x  (goal >= 1.0x)")
+    print(f"  ratio with --concurrency 2:          {lp / c2:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
@@ -139,6 +230,15 @@ def main() -> None:
         "--replay", type=int, default=10_000, help="events for the replay-at-scale run (0 skips it)"
     )
     parser.add_argument("--paced", type=int, default=2000, help="events for the --rate 200 run")
+    parser.add_argument(
+        "--preset-events",
+        type=int,
+        default=5000,
+        help="entries of the preset sent as a file (0 skips it)",
+    )
+    parser.add_argument(
+        "--only-preset", action="store_true", help="run only the preset part (under a minute)"
+    )
     args = parser.parse_args()
     os.environ.update(ENV)  # the in-process clients read the same local credentials
     cli_events = args.cli_events or args.events
@@ -153,6 +253,14 @@ def main() -> None:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = start_server(port)
+    if args.only_preset:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                preset_run(args.preset_events, args.repeat, endpoint, Path(tmp))
+        finally:
+            server.terminate()
+            server.wait()
+        return
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "entries.json"
@@ -203,6 +311,8 @@ def main() -> None:
                         stdout=subprocess.DEVNULL,
                     )
                 cli_rate = cli_events / (time.perf_counter() - started)
+            if args.preset_events:
+                preset_run(args.preset_events, args.repeat, endpoint, Path(tmp))
             replay = paced = loop_replay = None
             if args.replay:
                 preset = Path(tmp) / "replay.yaml"

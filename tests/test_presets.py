@@ -80,7 +80,8 @@ def test_save_keeps_key_order_and_detail_style_and_round_trips(tmp_path: Path) -
     text = out.read_text()
     assert text.index("DetailType: Refund Issued") < text.index("Source: com.example.payments")
     assert 'Detail: \'{"refundId": "r-1"}\'' in text
-    assert "orderId: '{{uuid}}'" in text
+    assert 'orderId: "{{uuid}}"' in text
+    assert text == PRESET  # a new file is written in the example presets' own style
     again = load_preset(out)
     assert again.entries == preset.entries
     assert dump_preset(again) == text  # saving what was saved changes nothing
@@ -101,7 +102,8 @@ def test_yaml_error_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error_of(tmp_path, "name: x\nbuss: orders\nentries: []\n") == (
-        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, entries)"
+        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, EndpointId, "
+        "entries)"
     )
 
 
@@ -123,8 +125,9 @@ def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
         ("entries:\n  - 5\n", "p.yaml:2: entries[1]: must be a mapping of PutEvents fields"),
         ("version: 2\nentries: []\n", "p.yaml:1: version: version 2 is not supported (only 1)"),
         (
-            "entries:\n  - Source: a\n    DetailType: yes\n",
-            "p.yaml:3: entries[1].DetailType: must be a string, not bool",
+            "entries:\n  - Source: a\n    DetailType: true\n",
+            "p.yaml:3: entries[1].DetailType: must be a string, not a boolean (true); put it in "
+            "quotes to send it as text",
         ),
         (
             "entries:\n  - Source: a\n    Resources: arn:x\n",
@@ -135,8 +138,9 @@ def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
             "p.yaml:3: entries[1].Detail: must be a mapping or a JSON object string",
         ),
         (
-            "entries:\n  - Source: a\n    Detail: {x: .nan}\n",
-            "p.yaml:3: entries[1].Detail: nan can't be written in JSON",
+            "entries:\n  - Source: a\n    Detail:\n      y: 1\n      x: .nan\n",
+            "p.yaml:5: entries[1].Detail.x: .nan can't be sent: JSON has no NaN or infinity "
+            "(quote it for the text)",
         ),
     ],
 )

@@ -9,8 +9,9 @@ from pathlib import Path
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import error, limits_from, out
 from eventcomposer.core.cli_formats import InputFormatError, parse_any, read_argument
-from eventcomposer.core.export import aws_cli_commands, boto3_snippet
-from eventcomposer.core.presets import Preset, PresetError, save_preset
+from eventcomposer.core.export import aws_cli_export, boto3_snippet
+from eventcomposer.core.files import atomic_write_text
+from eventcomposer.core.presets import Preset, PresetError, dump_preset, save_preset
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -19,24 +20,73 @@ def run_export(args: argparse.Namespace) -> int:
     batch = gather_valid(args, limits_from(args))
     if batch is None:
         return exit_codes.BAD_INPUT
+    target = getattr(args, "output_file", "-") or "-"
+    files: dict[Path, str] = {}
     if args.format == "boto3":
         text = boto3_snippet(batch.entries, args.region, args.endpoint_url)
     else:
-        text = aws_cli_commands(batch.entries, args.region, args.endpoint_url, args.profile)
-    print(text)
+        # Calls too large for one argument read their entries from a file beside the output
+        # (the current folder when the commands go to stdout).
+        folder = Path.cwd() if target == "-" else Path(target).absolute().parent
+        stem = "put-events" if target == "-" else Path(target).stem
+        text, files = aws_cli_export(
+            batch.entries,
+            args.region,
+            args.endpoint_url,
+            args.profile,
+            folder=folder,
+            stem=stem,
+            endpoint_id=batch.endpoint_id,
+        )
+    try:
+        for path, payload in files.items():
+            atomic_write_text(path, payload)
+            _note(f"wrote {path}: the entries of a call too large for one argument")
+        if target == "-":
+            print(text)
+        else:
+            atomic_write_text(Path(target), text + "\n")
+            _note(f"wrote {target}")
+    except OSError as exc:
+        error(f"can't write the export: {exc.strerror or exc}")
+        return exit_codes.BAD_INPUT
+    return exit_codes.OK
+
+
+def _note(message: str) -> None:
+    """A note on stderr (stdout holds only the export)."""
+    from eventcomposer.cli.context import err
+
+    err.print(message)
+
+
+def run_dry_run_json(args: argparse.Namespace) -> int:
+    """``send --dry-run --output json``: exactly the PutEvents request bodies that would be
+    sent, ``[{"Entries": [...]}, ...]``, variables resolved, and nothing else on stdout."""
+    from eventcomposer.cli.render import print_dry_run
+    from eventcomposer.cli.send_cmd import gather_valid
+    from eventcomposer.core.batching import plan_calls
+
+    if not (args.files or args.entries or args.cli_input_json or args.cli_input_yaml):
+        error("nothing to send: name preset files or folders, --entries or --cli-input-json")
+        return exit_codes.BAD_INPUT
+    limits = limits_from(args)
+    batch = gather_valid(args, limits)
+    if batch is None:
+        return exit_codes.BAD_INPUT
+    calls = plan_calls(batch.entries, limits)
+    print_dry_run(batch.entries, calls, limits, as_json=True, endpoint_id=batch.endpoint_id)
     return exit_codes.OK
 
 
 def run_import(args: argparse.Namespace) -> int:
+    to_stdout = args.output_file == "-"
     target = Path(args.output_file)
-    if target.exists() and not args.force:
+    if not to_stdout and target.exists() and not args.force:
         error(f"{target} exists; pass --force to overwrite it")
         return exit_codes.BAD_INPUT
     try:
-        if args.source == "-":
-            text, name = sys.stdin.read(), "<stdin>"
-        else:
-            text, name = read_argument(args.source)
+        text, name = read_argument(args.source)  # - and file://- read standard input
         document = parse_any(text, name)
     except InputFormatError as exc:
         error(str(exc))
@@ -44,12 +94,20 @@ def run_import(args: argparse.Namespace) -> int:
     if not document.entries:
         error(f"{name}: holds no entries")
         return exit_codes.BAD_INPUT
-    preset = Preset(name=args.name or target.stem, entries=document.entries, bus=args.bus)
+    preset = Preset(
+        name=args.name or ("imported" if to_stdout else target.stem),
+        entries=document.entries,
+        bus=args.bus,
+        endpoint_id=document.endpoint_id,
+    )
     for entry in preset.entries:
         entry.detail_as_mapping = True  # Detail reads better (and diffs better) as YAML
+    if to_stdout:
+        sys.stdout.write(dump_preset(preset))
+        return exit_codes.OK
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        save_preset(preset, target)
+        save_preset(preset, target, round_trip=False)  # a new preset, even with --force
     except (OSError, PresetError) as exc:
         error(f"can't write {target}: {getattr(exc, 'strerror', None) or exc}")
         return exit_codes.BAD_INPUT

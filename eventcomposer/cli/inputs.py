@@ -114,15 +114,20 @@ def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:
     bus_override = getattr(args, "bus", None)
     files = [Path(f) for f in getattr(args, "files", [])]
     for path in files:
-        if not path.exists():
+        if str(path) != "-" and not path.exists():  # - is standard input
             raise InputError(f"{path}: no such file or folder")
     found = False
     for path in iter_preset_files(files):
         found = True
         preset = load_preset(path)
         batch.labels.append(preset.name)
+        if preset.endpoint_id:
+            if batch.endpoint_id not in (None, preset.endpoint_id):
+                raise InputError(f"{path}: EndpointId differs from another input's")
+            batch.endpoint_id = preset.endpoint_id
         for i, entry in enumerate(preset.entries, start=1):
-            yield _Source(entry, bus_override or preset.bus, f"{path} entry {i}")
+            where = "<stdin>" if str(path) == "-" else path
+            yield _Source(entry, bus_override or preset.bus, f"{where} entry {i}")
     if files and not found:
         raise InputError(f"no preset files (*.yaml) found in {', '.join(map(str, files))}")
     for value in getattr(args, "entries", []):

@@ -189,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     export.add_argument("--format", choices=("aws-cli", "boto3"), default="aws-cli")
     export.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    export.add_argument(
+        "-o",
+        "--output-file",
+        default="-",
+        metavar="FILE",
+        help="write the export to FILE (default -: stdout); a call too large for one argument "
+        "reads its entries from a file beside it",
+    )
     _limit_options(export)
 
     importer = commands.add_parser(
@@ -206,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output-file",
         required=True,
         metavar="FILE",
-        help="the preset file to write (refuses to overwrite without --force)",
+        help="the preset file to write (refuses to overwrite without --force; - for stdout)",
     )
     importer.add_argument("--name", help="the preset's name (default: the file name)")
     importer.add_argument("--bus", help="the preset's bus")
@@ -301,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     module, function = _COMMANDS[args.command]
+    if args.command == "send" and args.dry_run and args.output == "json":
+        module, function = ("eventcomposer.cli.export_cmd", "run_dry_run_json")
     try:
         # Each command's module is imported only when it runs: start-up stays small.
         return getattr(importlib.import_module(module), function)(args)

@@ -33,7 +33,30 @@ def print_problems(problems: Sequence[Problem], origins: Sequence[str]) -> None:
     err.print(Text(f"{len(problems)} problem(s); nothing was sent.", style="bold"))
 
 
-def print_dry_run(entries: Sequence[Entry], calls: list[list[int]], limits: Limits) -> None:
+def dry_run_bodies(
+    entries: Sequence[Entry], calls: list[list[int]], endpoint_id: str | None = None
+) -> list[dict[str, object]]:
+    """The PutEvents request bodies a send would make: ``[{"Entries": [...]}, ...]``."""
+    bodies: list[dict[str, object]] = []
+    for call in calls:
+        body: dict[str, object] = {"Entries": [entries[i].to_api() for i in call]}
+        if endpoint_id:
+            body["EndpointId"] = endpoint_id
+        bodies.append(body)
+    return bodies
+
+
+def print_dry_run(
+    entries: Sequence[Entry],
+    calls: list[list[int]],
+    limits: Limits,
+    as_json: bool = False,
+    endpoint_id: str | None = None,
+) -> None:
+    """What a send would do; ``as_json`` prints only the request bodies on stdout."""
+    if as_json:
+        print(json.dumps(dry_run_bodies(entries, calls, endpoint_id), indent=2, ensure_ascii=False))
+        return
     table = Table(title="Dry run: nothing sent", title_justify="left")
     for column in ("#", "Call", "Bus", "Source", "DetailType", "Size"):
         table.add_column(column, justify="right" if column in ("#", "Call", "Size") else "left")

@@ -1,35 +1,45 @@
-"""Preset files: a PutEvents request written in YAML (format v1, see PRODUCT.md).
+"""Preset files: a PutEvents request written in YAML (format v1).
 
-Loading uses the safe loader only (libyaml's when present), refuses anchors and aliases (they make
-"billion laughs" bombs), and reports errors with the file, the line and the field. Saving is atomic
-and keeps the order of keys.
+Loading reads values as YAML 1.2 does (``NO``, ``on`` and ``1:20`` are text), data only: no
+anchors or aliases, no tags beyond the core schema, no duplicate keys (see
+:mod:`eventcomposer.core.yaml_load`, which uses libyaml's C parser). Files are read with a byte
+cap enforced while reading, and ``-`` is standard input. Errors name the file, the line and the
+field.
+
+Saving is atomic. Saving over the file a preset came from changes only what changed: comments,
+key order, quoting, flow or block style and blank lines of everything else stay byte for byte
+(:mod:`eventcomposer.core.yaml_roundtrip`); a new file is written in the example presets' style
+(:mod:`eventcomposer.core.yaml_dump`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from eventcomposer.core.entries import API_KEYS, Entry, dump_detail
-from eventcomposer.core.files import atomic_write_text
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+from eventcomposer.core.entries import Entry
+from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
+from eventcomposer.core.files import (
+    STDIN,
+    InputReadError,
+    atomic_write_text,
+    input_name,
+    read_limited,
+)
+from eventcomposer.core.yaml_load import YamlError, line_of, load_yaml
 
 PRESET_VERSION = 1
 PRESET_SUFFIXES = (".yaml", ".yml")
 #: A vars file in the presets folder holds variables, not a preset.
 VARS_FILE_NAMES = ("vars.yaml", "vars.yml")
-#: Larger files are refused before parsing: no real preset is this big.
+#: Larger files are refused (while reading): no real preset is this big.
 MAX_PRESET_BYTES = 16 * 1024 * 1024
-_TOP_KEYS = ("version", "name", "description", "bus", "entries")
+#: Optional top-level keys, in the order a new file is written.
+_TOP_KEYS = ("version", "name", "description", "bus", "EndpointId", "entries")
 
 
 class PresetError(ValueError):
@@ -57,6 +67,8 @@ class Preset:
     bus: str | None = None
     version: int = PRESET_VERSION
     path: Path | None = None
+    #: a global endpoint's id (PutEvents' EndpointId), sent with every call
+    endpoint_id: str | None = None
 
 
 def find_presets(folder: Path) -> list[Path]:
@@ -107,114 +119,239 @@ def preset_path(folder: Path, relative: str) -> Path:
     return target.resolve() if target.is_symlink() else target
 
 
-def load_preset(path: Path) -> Preset:
-    """Read and parse a preset file; raises PresetError with the file and line."""
-    path = Path(path)
-    name = str(path)
+def load_preset(path: Path | str) -> Preset:
+    """Read and parse a preset file (``-``: standard input); raises PresetError with the file
+    and line."""
+    name = input_name(path)
+    if str(path) != STDIN and Path(path).is_dir():
+        raise PresetError(name, "is a folder, not a preset file")
     try:
-        size = path.stat().st_size
-        if size > MAX_PRESET_BYTES:
-            raise PresetError(
-                name,
-                f"the file is {size:,} bytes; presets are limited to {MAX_PRESET_BYTES:,} bytes",
-            )
-        data = path.read_bytes()
-    except PresetError:
-        raise
-    except IsADirectoryError:
-        raise PresetError(name, "is a folder, not a preset file") from None
-    except FileNotFoundError:
-        raise PresetError(name, "no such file") from None
-    except PermissionError:
-        raise PresetError(name, "permission denied: the file can't be read") from None
-    except OSError as exc:
-        raise PresetError(name, f"can't be read: {exc.strerror or exc}") from None
+        data = read_limited(path, MAX_PRESET_BYTES, "presets")
+    except InputReadError as exc:
+        raise PresetError(name, str(exc).removeprefix(f"{name}: ")) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PresetError(name, f"is not UTF-8 text (byte {exc.start})") from None
-    preset = parse_preset(text, name, default_name=path.stem)
-    preset.path = path
+    stem = "stdin" if str(path) == STDIN else Path(path).stem
+    preset = parse_preset(text, name, default_name=stem)
+    preset.path = None if str(path) == STDIN else Path(path)
     return preset
 
 
 def parse_preset(text: str, file: str = "<preset>", default_name: str = "preset") -> Preset:
     """Parse preset YAML text; ``file`` names it in errors."""
-    node = _compose(text, file)
-    if node is None:
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        raise PresetError(file, exc.message, exc.line) from None
+
+    def fail(message: str, *path: str | int, field: str | None = None) -> PresetError:
+        return PresetError(file, message, line_of(text, path) if path else None, field)
+
+    if data is None:
         raise PresetError(file, "the file is empty; a preset needs at least 'entries'")
-    if not isinstance(node, yaml.MappingNode):
-        raise PresetError(file, "must be a mapping with 'entries'", _line(node))
-    _refuse_aliases(node, file)
-    data = _construct(node, file)
-    keys = _key_nodes(node)
+    if not isinstance(data, dict):
+        raise PresetError(file, "must be a mapping with 'entries'", 1)
     for key in data:
         if key not in _TOP_KEYS:
-            raise PresetError(
-                file,
-                f"unknown key {key!r} (known: {', '.join(_TOP_KEYS)})",
-                _line(keys.get(key, node)),
-            )
+            raise fail(f"unknown key {key!r} (known: {', '.join(_TOP_KEYS)})", key)
     version = data.get("version", PRESET_VERSION)
-    if version != PRESET_VERSION:
-        raise PresetError(
-            file,
+    if version != PRESET_VERSION or isinstance(version, bool):
+        raise fail(
             f"version {version!r} is not supported (only {PRESET_VERSION})",
-            _line(keys.get("version", node)),
             "version",
+            field="version",
         )
-    name = _optional_str(data, "name", file, keys) or default_name
-    description = _optional_str(data, "description", file, keys) or ""
-    bus = _optional_str(data, "bus", file, keys)
+    texts = {}
+    for key in ("name", "description", "bus", "EndpointId"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(_not_a_string(value), key, field=key)
+        texts[key] = value
     if "entries" not in data:
         raise PresetError(file, "'entries' is missing: a preset needs at least one entry", 1)
-    entries_node = _value_node(node, "entries")
     raw_entries = data["entries"]
     if not isinstance(raw_entries, list) or not raw_entries:
-        raise PresetError(
-            file, "must be a non-empty list of entries", _line(entries_node), "entries"
-        )
-    entries = [
-        _parse_entry(raw, entries_node.value[i], i + 1, file)  # type: ignore[union-attr]
-        for i, raw in enumerate(raw_entries)
-    ]
-    return Preset(name=name, entries=entries, description=description, bus=bus, version=version)
+        raise fail("must be a non-empty list of entries", "entries", field="entries")
+    entries = [_parse_entry(raw, i, fail) for i, raw in enumerate(raw_entries)]
+    return Preset(
+        name=texts["name"] or default_name,
+        entries=entries,
+        description=texts["description"] or "",
+        bus=texts["bus"],
+        version=version,
+        endpoint_id=texts["EndpointId"] or None,
+    )
+
+
+def _not_a_string(value: Any) -> str:
+    """The message for a value that should be text: what it was read as, and the fix."""
+    if isinstance(value, bool):
+        kind = "a boolean"
+    elif isinstance(value, (int, float)):
+        kind = "a number"
+    elif value is None:
+        kind = "null"
+    elif isinstance(value, list):
+        return "must be a string, not a list"
+    elif isinstance(value, dict):
+        return "must be a string, not a mapping"
+    else:
+        kind = type(value).__name__
+    shown = json.dumps(value) if isinstance(value, (bool, int, float)) else ""
+    return (
+        f"must be a string, not {kind}{f' ({shown})' if shown else ''}; put it in quotes to "
+        "send it as text"
+    )
+
+
+def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entry:
+    where = f"entries[{index + 1}]"
+    if not isinstance(raw, dict):
+        raise fail("must be a mapping of PutEvents fields", "entries", index, field=where)
+    values: dict[str, Any] = {"key_order": tuple(raw)}
+    for key, value in raw.items():
+        f = BY_API.get(key)
+        if f is None:
+            raise fail(
+                f"unknown key {key!r} (known: {', '.join(API_KEYS)})",
+                "entries",
+                index,
+                key,
+                field=where,
+            )
+        at = ("entries", index, key)
+        name = f"{where}.{key}"
+        if f.kind is Kind.JSON:
+            if isinstance(value, dict):
+                try:
+                    values[f.attr] = _DETAIL_JSON(value)
+                except ValueError:  # NaN or infinity somewhere: say where
+                    path, message = _non_json(value) or ([], "can't be written in JSON")
+                    field = ".".join([name, *map(str, path)])
+                    raise fail(message, *at, *path, field=field) from None
+                except RecursionError:
+                    raise fail(
+                        "nests too deeply (Detail may nest at most 1000 levels)", *at, field=name
+                    ) from None
+                values["detail_as_mapping"] = True
+            elif isinstance(value, str):
+                values[f.attr] = value
+                values["detail_as_mapping"] = False
+            else:
+                raise fail("must be a mapping or a JSON object string", *at, field=name)
+        elif f.kind is Kind.LIST:
+            if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
+                raise fail("must be a list of strings", *at, field=name)
+            values[f.attr] = list(value)
+        elif value is None and f.kind is Kind.OPTIONAL:
+            continue
+        elif not isinstance(value, str):
+            raise fail(_not_a_string(value), *at, field=name)
+        else:
+            values[f.attr] = value
+    return Entry(**values)
+
+
+#: Detail mappings as compact JSON (as dump_detail writes them), refusing NaN and infinity.
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _non_json(value: Any) -> tuple[list[str | int], str] | None:
+    """The path to the first value JSON can't hold (NaN, infinity), and why; None if all can."""
+    stack: list[tuple[list[str | int], Any]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(([*path, k], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, float) and not math.isfinite(item):
+            shown = ".nan" if math.isnan(item) else (".inf" if item > 0 else "-.inf")
+            return path, (
+                f"{shown} can't be sent: JSON has no NaN or infinity (quote it for the text)"
+            )
+    return None
 
 
 def dump_preset(preset: Preset) -> str:
-    """The preset as YAML text, keys in their original order, Detail as a mapping if it was."""
+    """The preset as new YAML text, in the example presets' style: keys in their original
+    order, Detail as a mapping if it was one, flow lists of short text, and quotes only where a
+    value would otherwise read back as something else."""
+    from eventcomposer.core.yaml_dump import dump_yaml
+
+    return dump_yaml(preset_doc(preset))
+
+
+def preset_doc(preset: Preset) -> dict[str, Any]:
+    """The preset as plain data, the way its file holds it."""
     doc: dict[str, Any] = {"version": preset.version, "name": preset.name}
     if preset.description:
         doc["description"] = preset.description
     if preset.bus:
         doc["bus"] = preset.bus
+    if preset.endpoint_id:
+        doc["EndpointId"] = preset.endpoint_id
     doc["entries"] = [_entry_doc(e) for e in preset.entries]
-    return yaml.dump(
-        doc,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-    )
+    return doc
 
 
-def save_preset(preset: Preset, path: Path) -> None:
-    """Write the preset to ``path`` atomically (write, fsync, rename)."""
-    atomic_write_text(Path(path), dump_preset(preset))
-    preset.path = Path(path)
+def save_preset(preset: Preset, path: Path | str, round_trip: bool | None = None) -> None:
+    """Write the preset to ``path`` atomically (write, fsync, rename).
+
+    Saving over an existing preset file changes only what changed: comments, key order,
+    quoting, flow/block style and blank lines of the rest stay byte for byte, and a preset saved
+    unchanged gives the identical file. That is the default when ``path`` exists, reads as a
+    preset and is the file the preset came from (``preset.path``) or the preset names no file
+    (the TUI's save builds one from its batch); ``round_trip=False`` writes the file fresh
+    (:func:`dump_preset`), as for a new file or one that doesn't read as a preset.
+    """
+    path = Path(path)
+    if round_trip is None:
+        round_trip = preset.path is None or _same_file(preset.path, path)
+    text = _round_trip(preset, path) if round_trip and path.is_file() else None
+    atomic_write_text(path, text if text is not None else dump_preset(preset))
+    preset.path = path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _round_trip(preset: Preset, path: Path) -> str | None:
+    """The file at ``path`` with the preset's changes applied, or None to write it fresh."""
+    try:
+        original = read_limited(path, MAX_PRESET_BYTES, "presets").decode("utf-8")
+        before = parse_preset(original, str(path))
+    except (InputReadError, PresetError, UnicodeDecodeError):
+        return None
+    old, new = preset_doc(before), preset_doc(preset)
+    if _same(old, new):
+        return original
+    from eventcomposer.core.yaml_roundtrip import apply_changes
+
+    return apply_changes(original, old, new)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as data, types and key order included (``1``, ``1.0`` and ``true`` differ)."""
+    return json.dumps(a) == json.dumps(b)
 
 
 def _entry_doc(entry: Entry) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "Source": entry.source,
-        "DetailType": entry.detail_type,
-        "Resources": list(entry.resources) or None,
-        "Detail": _detail_value(entry),
-        "Time": entry.time,
-        "TraceHeader": entry.trace_header,
-        "EventBusName": entry.event_bus_name,
-    }
+    values: dict[str, Any] = {}
+    for f in FIELDS:
+        value = f.get(entry)
+        if f.kind is Kind.JSON:
+            values[f.api] = _detail_value(entry)
+        elif f.kind is Kind.LIST:
+            values[f.api] = list(value or []) or None
+        else:
+            values[f.api] = value if (value or f.kind is Kind.TEXT) else None
     order = [k for k in entry.key_order if k in values] + [
         k for k in API_KEYS if k not in entry.key_order
     ]
@@ -232,187 +369,33 @@ def _detail_value(entry: Entry) -> Any:
     return entry.detail
 
 
-def _parse_entry(raw: Any, node: yaml.Node, number: int, file: str) -> Entry:
-    where = f"entries[{number}]"
-    if not isinstance(raw, dict):
-        raise PresetError(file, "must be a mapping of PutEvents fields", _line(node), where)
-    keys = _key_nodes(node)
-    values: dict[str, Any] = {"key_order": tuple(raw)}
-    for key, value in raw.items():
-        line = _line(keys.get(key, node))
-        if key not in API_KEYS:
-            raise PresetError(
-                file, f"unknown key {key!r} (known: {', '.join(API_KEYS)})", line, where
-            )
-        field_name = f"{where}.{key}"
-        if key == "Detail":
-            if isinstance(value, dict):
-                try:
-                    values["detail"] = dump_detail(_jsonable(value))
-                except ValueError as exc:
-                    raise PresetError(file, str(exc), line, field_name) from None
-                values["detail_as_mapping"] = True
-            elif isinstance(value, str):
-                values["detail"] = value
-                values["detail_as_mapping"] = False
-            else:
-                raise PresetError(
-                    file, "must be a mapping or a JSON object string", line, field_name
-                )
-        elif key == "Resources":
-            if not isinstance(value, list) or not all(isinstance(r, str) for r in value):
-                raise PresetError(file, "must be a list of strings", line, field_name)
-            values["resources"] = list(value)
-        elif key == "Time":
-            if isinstance(value, datetime):
-                value = _rfc3339(value)
-            if not isinstance(value, str):
-                raise PresetError(file, "must be an RFC 3339 timestamp", line, field_name)
-            values["time"] = value
-        else:
-            if not isinstance(value, str):
-                raise PresetError(
-                    file, f"must be a string, not {type(value).__name__}", line, field_name
-                )
-            attr = {
-                "Source": "source",
-                "DetailType": "detail_type",
-                "TraceHeader": "trace_header",
-                "EventBusName": "event_bus_name",
-            }[key]
-            values[attr] = value
-    return Entry(**values)
-
-
-def load_vars(path: Path) -> dict[str, str]:
-    """A vars file: a flat YAML mapping of variable names to scalar values."""
-    path = Path(path)
+def load_vars(path: Path | str) -> dict[str, str]:
+    """A vars file (``-``: standard input): a flat YAML mapping of variable names to text,
+    numbers or booleans, read as YAML 1.2 reads them (a date is its text). Numbers and booleans
+    become their JSON text; NaN, infinity, null, lists and mappings are errors."""
+    name = input_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PresetError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PresetError(str(path), f"can't be read: {exc}") from None
-    node = _compose(text, str(path))
-    if node is None:
+        text = read_limited(path, MAX_PRESET_BYTES, "vars files").decode("utf-8")
+        data = load_yaml(text)
+    except InputReadError as exc:
+        raise PresetError(name, str(exc).removeprefix(f"{name}: ")) from None
+    except UnicodeDecodeError as exc:
+        raise PresetError(name, f"is not UTF-8 text (byte {exc.start})") from None
+    except YamlError as exc:
+        raise PresetError(name, exc.message, exc.line) from None
+    if data is None:
         return {}
-    if not isinstance(node, yaml.MappingNode):
-        raise PresetError(str(path), "must be a mapping of variable names to values", _line(node))
-    _refuse_aliases(node, str(path))
-    data = _construct(node, str(path))
-    keys = _key_nodes(node)
+    if not isinstance(data, dict):
+        raise PresetError(name, "must be a mapping of variable names to values", 1)
     out: dict[str, str] = {}
     for key, value in data.items():
-        if not isinstance(key, str) or isinstance(value, (dict, list)) or value is None:
-            raise PresetError(
-                str(path),
-                "must map a name to a string or number",
-                _line(keys.get(key, node)),
-                str(key),
-            )
-        out[key] = value if isinstance(value, str) else json.dumps(_jsonable(value))
+        problem = None
+        if isinstance(value, (dict, list)) or value is None:
+            problem = "must map a name to a string or number"
+        elif isinstance(value, float) and not math.isfinite(value):
+            shown = ".nan" if math.isnan(value) else "infinity"
+            problem = f"{shown} is not a number JSON can hold; quote it to use the text"
+        if problem:
+            raise PresetError(name, problem, line_of(text, (key,)), key)
+        out[key] = value if isinstance(value, str) else json.dumps(value)
     return out
-
-
-def _jsonable(value: Any) -> Any:
-    """YAML values as JSON ones: dates become ISO strings; NaN and infinity are refused."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return _rfc3339(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{value} can't be written in JSON")
-    if isinstance(value, bytes):
-        raise ValueError("binary values can't be written in JSON")
-    if isinstance(value, set):
-        raise ValueError("sets can't be written in JSON")
-    return value
-
-
-def _rfc3339(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    text = moment.isoformat()
-    return text.replace("+00:00", "Z")
-
-
-def _compose(text: str, file: str) -> yaml.Node | None:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise PresetError(file, f"YAML error: {exc.problem or exc.context}", line) from None
-    except yaml.YAMLError as exc:
-        raise PresetError(file, f"YAML error: {exc}") from None
-    finally:
-        loader.dispose()
-
-
-def _construct(node: yaml.Node, file: str) -> Any:
-    loader = _Loader("")
-    try:
-        return loader.construct_document(node)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or ""
-        if "constructor for the tag" in problem:
-            problem = (
-                f"unsupported YAML tag: {problem.split('tag ', 1)[-1]} (presets hold data only)"
-            )
-        raise PresetError(file, problem, mark.line + 1 if mark else None) from None
-    finally:
-        loader.dispose()
-
-
-def _refuse_aliases(root: yaml.Node, file: str) -> None:
-    """Anchors and aliases compose to shared nodes; one node met twice means an alias."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise PresetError(
-                file, "YAML anchors and aliases are not supported in presets", _line(node)
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
-def _key_nodes(node: yaml.Node) -> dict[Any, yaml.Node]:
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: k for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def _value_node(node: yaml.MappingNode, key: str) -> yaml.Node:
-    for k, v in node.value:
-        if isinstance(k, yaml.ScalarNode) and k.value == key:
-            return v
-    return node
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _optional_str(
-    data: dict[str, Any], key: str, file: str, keys: dict[Any, yaml.Node]
-) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise PresetError(
-            file, f"must be a string, not {type(value).__name__}", _line(keys[key]), key
-        )
-    return value
