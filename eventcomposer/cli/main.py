@@ -309,8 +309,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     module, function = _COMMANDS[args.command]
-    if args.command == "send" and args.dry_run and args.output == "json":
-        module, function = ("eventcomposer.cli.export_cmd", "run_dry_run_json")
     try:
         # Each command's module is imported only when it runs: start-up stays small.
         return getattr(importlib.import_module(module), function)(args)

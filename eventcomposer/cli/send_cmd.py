@@ -74,7 +74,9 @@ def run_send(args: argparse.Namespace) -> int:
         if batch.count > MAX_DRY_RUN:
             error(f"--dry-run lists at most {MAX_DRY_RUN:,} entries, not {batch.count:,}")
             return exit_codes.BAD_INPUT
-        print_dry_run(batch.entries, plan_calls(batch.entries, limits), limits)
+        calls = plan_calls(batch.entries, limits)
+        as_json = args.output == "json"
+        print_dry_run(batch.entries, calls, limits, as_json=as_json, endpoint_id=batch.endpoint_id)
         return exit_codes.OK
     return send_plan(args, batch.plan(), limits, origin="cli")
 

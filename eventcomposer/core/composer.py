@@ -87,6 +87,8 @@ class Snapshot:
     description: str = ""
     dirty: bool = True
     preset_stamp: tuple[int, int] | None = None
+    #: a global endpoint's id (the preset's EndpointId), sent with the call
+    endpoint_id: str | None = None
 
 
 class Composer:
@@ -104,6 +106,8 @@ class Composer:
         self.dirty = False
         #: The preset file's (st_mtime_ns, st_size) when opened or saved, to notice changes.
         self.preset_stamp: tuple[int, int] | None = None
+        #: The preset's EndpointId (a global endpoint), sent with the call; None: the bus's region.
+        self.endpoint_id: str | None = None
         #: Why the last Send was refused; cleared by the next edit.
         self.refusal = ""
         #: entry id -> its outcome in the last send (the rules panel's "delivered").
@@ -349,6 +353,7 @@ class Composer:
         name: str,
         description: str = "",
         stamp: tuple[int, int] | None = None,
+        endpoint_id: str | None = None,
     ) -> None:
         """Replace everything with a preset's contents (not dirty); ``stamp`` is the file's
         (st_mtime_ns, st_size) as read."""
@@ -362,6 +367,7 @@ class Composer:
                 description,
                 dirty=False,
                 preset_stamp=stamp,
+                endpoint_id=endpoint_id,
             )
         )
 
@@ -386,6 +392,7 @@ class Composer:
             self.description,
             self.dirty,
             self.preset_stamp,
+            self.endpoint_id,
         )
 
     def restore(self, snapshot: Snapshot) -> None:
@@ -399,6 +406,7 @@ class Composer:
         self.description = snapshot.description
         self.dirty = snapshot.dirty
         self.preset_stamp = snapshot.preset_stamp
+        self.endpoint_id = snapshot.endpoint_id
         self.refusal = ""
         self.sent = {}
         self._checks.clear()

@@ -101,6 +101,7 @@ def draft_to_json(draft: Draft) -> str:
         "description": draft.description,
         "dirty": draft.dirty,
         "preset_stamp": list(draft.preset_stamp) if draft.preset_stamp else None,
+        "endpoint_id": draft.endpoint_id,
         "entries": [entry_to_json(e) for e in draft.entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -128,7 +129,7 @@ def draft_from_json(text: str) -> Draft:
     if not isinstance(saved_at, (int, float)) or isinstance(saved_at, bool):
         raise DraftError("saved_at is not a number")
     texts: dict[str, str | None] = {}
-    for name in ("bus", "preset_path", "preset_name", "description"):
+    for name in ("bus", "preset_path", "preset_name", "description", "endpoint_id"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise DraftError(f"{name} is not a string")
@@ -153,6 +154,7 @@ def draft_from_json(text: str) -> Draft:
         dirty=dirty,
         saved_at=float(saved_at),
         preset_stamp=(stamp[0], stamp[1]) if stamp else None,
+        endpoint_id=texts["endpoint_id"] or None,
     )
 
 

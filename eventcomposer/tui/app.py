@@ -35,7 +35,7 @@ from eventcomposer.tui.messages import (
     PresetChosen,
     PresetDeleteRequested,
 )
-from eventcomposer.tui.preset_files import PresetFiles
+from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
 from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 from eventcomposer.tui.screens.help import COMPOSER_HELP
@@ -108,7 +108,8 @@ class EventComposerApp(App[int]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.presets_dir = Path(presets_dir)
+        #: Where presets are listed and saved (never the read-only demo presets).
+        self.presets_dir = writable_folder(Path(presets_dir))
         #: The composer model: everything on screen is rendered from it.
         self.state = Composer(limits or _limits_from_env())
         self.backend = Backend(self, settings)
@@ -206,7 +207,7 @@ class EventComposerApp(App[int]):
         await self.query_one("#side-panel").mount(panel)
         self.bus_and_rules.panel = panel
         if not probing:
-            self.browser.reload()
+            self.preset_files.reload()
         self.results.table  # noqa: B018 - creates and mounts the grid
         await self.show_state(reload=True)
         self.drafts.on = not probing
@@ -451,6 +452,10 @@ class EventComposerApp(App[int]):
 
     def action_save_preset_as(self) -> None:
         self.preset_files.save_as()
+
+    @on(PresetsBrowser.ReloadRequested)
+    def _presets_reload(self) -> None:
+        self.preset_files.reload()
 
     @on(PresetDeleteRequested)
     def _delete_requested(self, event: PresetDeleteRequested) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventcomposer.aws.settings import AwsSettings
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from eventcomposer.local.server import LocalEventBridge
     from eventcomposer.tui.screens.bus_picker import BusPickerScreen
     from eventcomposer.tui.screens.history import HistoryScreen
+    from eventcomposer.tui.widgets.presets_browser import PresetsBrowser
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
 
@@ -151,6 +153,19 @@ class Backend:
             self.to_ui(screen.show_buses, [(b.name, b.description or "") for b in buses])
 
         self.run(work, "bus-list")
+
+    def list_presets(self, browser: PresetsBrowser, demo_folder: Path | None) -> None:
+        """The presets folder's presets (and the demo presets, if given), shown in the browser."""
+        folder = browser.folder
+
+        def work() -> None:
+            from eventcomposer.core.presets import find_presets
+
+            paths = find_presets(folder)
+            demo = find_presets(demo_folder) if demo_folder is not None else []
+            self.to_ui(browser.show, paths, demo_folder, demo)
+
+        self.run(work, "presets-list")
 
     def read_history(self, screen: HistoryScreen) -> None:
         """The history of sends, newest first, shown in the history screen."""

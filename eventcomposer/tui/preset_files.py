@@ -22,8 +22,16 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def writable_folder(folder: Path) -> Path:
+    """Where presets are saved: ``folder``, unless it is the packaged demo presets (read-only),
+    in which case the user's own presets folder."""
+    from eventcomposer.paths import is_demo_preset, user_presets_dir
+
+    return user_presets_dir() if is_demo_preset(folder) else folder
+
+
 class PresetFiles:
-    """The presets actions: open, save, save as, delete."""
+    """The presets actions: list, open, save, save as, delete."""
 
     def __init__(self, app: EventComposerApp) -> None:
         self.app = app
@@ -31,6 +39,20 @@ class PresetFiles:
     @property
     def folder(self) -> Path:
         return self.app.presets_dir
+
+    @property
+    def demo_folder(self) -> Path | None:
+        """The packaged demo presets, shown read-only with the embedded local EventBridge."""
+        if not self.app.settings.local:
+            return None
+        from eventcomposer.paths import demo_presets_dir
+
+        demo = demo_presets_dir()
+        return None if demo == self.folder.resolve() else demo
+
+    def reload(self) -> None:
+        """List the presets (in a worker) into the browser."""
+        self.app.backend.list_presets(self.app.browser, self.demo_folder)
 
     def display(self, path: Path) -> str:
         """A preset's path as the browser shows it: relative to the presets folder."""
@@ -67,7 +89,13 @@ class PresetFiles:
             return
         limit = app.state.max_entries
         app.state.load(
-            preset.entries, preset.bus, path, preset.name, preset.description, stamp=stamp
+            preset.entries,
+            preset.bus,
+            path,
+            preset.name,
+            preset.description,
+            stamp=stamp,
+            endpoint_id=preset.endpoint_id,
         )
         await app.show_state(reload=True)
         note = ""
@@ -79,9 +107,11 @@ class PresetFiles:
     # -- saving ---------------------------------------------------------------------------------
 
     def save(self) -> None:
+        from eventcomposer.paths import is_demo_preset
+
         state = self.app.state
-        if state.preset_path is None:
-            self.save_as()
+        if state.preset_path is None or is_demo_preset(state.preset_path):
+            self.save_as()  # a demo preset is read-only: saved as the user's own
             return
         self._save_checked(state.preset_name, state.preset_path)
 
@@ -144,6 +174,7 @@ class PresetFiles:
             entries=state.entries,
             description=state.description,
             bus=state.bus,
+            endpoint_id=state.endpoint_id,
         )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,9 +186,8 @@ class PresetFiles:
         state.mark_saved(path, name, file_stamp(path))
         app.call_later(app.show_state)
         app.set_status(f"Saved {self.display(path)}.")
-        browser = app.browser
-        browser.select_after_reload = path
-        browser.reload()
+        app.browser.select_after_reload = path
+        self.reload()
         return True
 
     # -- deleting -------------------------------------------------------------------------------
@@ -182,7 +212,7 @@ class PresetFiles:
                 app.state.forget_preset_file()
                 await app.show_state()
             app.set_status(f"Deleted {target}.")
-            app.browser.reload()
+            self.reload()
 
         question = f"Delete the preset {target}? This can't be undone."
         app.push_screen(ConfirmScreen(question, yes="Delete"), confirmed)

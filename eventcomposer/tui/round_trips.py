@@ -52,14 +52,16 @@ class RoundTrips:
 
     # -- opening entries from elsewhere ---------------------------------------------------------
 
-    def open_entries(self, entries: Sequence[Entry], what: str) -> None:
+    def open_entries(
+        self, entries: Sequence[Entry], what: str, endpoint_id: str | None = None
+    ) -> None:
         """Load entries into the composer as an unsaved batch, asking first if the batch has
         unsaved changes."""
         app = self.app
 
         async def go(confirmed: bool | None = True) -> None:
             if confirmed:
-                await self._load_unsaved(entries, what)
+                await self._load_unsaved(entries, what, endpoint_id)
 
         if app.state.dirty:
             question = f"The batch has unsaved changes. Open {what} and lose them?"
@@ -67,12 +69,14 @@ class RoundTrips:
         else:
             app.call_later(go)
 
-    async def _load_unsaved(self, entries: Sequence[Entry], what: str) -> None:
+    async def _load_unsaved(
+        self, entries: Sequence[Entry], what: str, endpoint_id: str | None = None
+    ) -> None:
         from eventcomposer.core.composer import batch_from_entries
 
         app = self.app
         loaded = batch_from_entries(entries, app.state.max_entries)
-        app.state.load(loaded.entries, loaded.bus, None, "")
+        app.state.load(loaded.entries, loaded.bus, None, "", endpoint_id=endpoint_id)
         app.state.dirty = True  # kept nowhere as a preset yet
         await app.show_state(reload=True)
         note = f" ({loaded.note})" if loaded.note else ""
@@ -161,10 +165,5 @@ class RoundTrips:
         if document is None:
             return
         count = len(document.entries)
-        self.open_entries(document.entries, f"{count} imported entr{'y' if count == 1 else 'ies'}")
-        if document.endpoint_id:
-            self.app.notify(
-                f"EndpointId {document.endpoint_id!r} is not used: the composer sends to the "
-                "bus in the header.",
-                severity="warning",
-            )
+        what = f"{count} imported entr{'y' if count == 1 else 'ies'}"
+        self.open_entries(document.entries, what, document.endpoint_id)

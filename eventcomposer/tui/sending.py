@@ -49,6 +49,7 @@ class SendController:
             [as_sent(e) for e in state.entries],
             bus=state.bus,
             labels=[state.preset_name or "unsaved batch"],
+            endpoint_id=state.endpoint_id,
         )
 
     # -- entry points ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from tui_helpers import ready, wait_for
 from eventcomposer.aws.send import EntryOutcome, SendReport
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.entries import Entry
+from eventcomposer.sending import SendResult
 from eventcomposer.tui.app import EventComposerApp
 
 SIZE = (120, 40)
@@ -97,7 +98,7 @@ def test_main_screen_with_results(snap_compare: Any, snapshot_presets: Path) -> 
         app.state.load([ok, bad, ok], "orders", None, "Order placed")
         await app.show_state(reload=True)
         await _settle(pilot)
-        app.sends.finished(report, None, None)
+        app.sends.finished(SendResult(report=report), app.sends.plan_batch(), None, None)
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,13 +1,17 @@
-"""The presets browser: the presets folder as a tree (subfolders as branches)."""
+"""The presets browser: the presets folder as a tree (subfolders as branches), and with the
+embedded local EventBridge the packaged demo presets, read-only, as a branch of their own.
+The app lists the folders (``show``); the browser only displays them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -22,6 +26,7 @@ class PresetsBrowser(Vertical):
 The YAML presets under the presets folder, subfolders as branches. **Enter** opens the selected
 preset (asking first if the batch has unsaved changes), **Delete** deletes it after confirming,
 **R** reloads the folder. **Ctrl+S** saves the batch to its preset, **F9** saves it as a new one.
+The demo presets (with `--local`) are read-only: saving one writes a copy to your presets folder.
 """
 
     BINDINGS = [
@@ -29,10 +34,18 @@ preset (asking first if the batch has unsaved changes), **Delete** deletes it af
         Binding("r", "reload", "Reload", id="presets.reload"),
     ]
 
+    @dataclass
+    class ReloadRequested(Message):
+        """The user asked for the folders again (R); the app lists them (``show``)."""
+
+        browser: PresetsBrowser
+
     def __init__(self, folder: Path, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.folder = Path(folder)
         self.paths: list[Path] = []
+        #: The packaged demo presets' folder, when they are shown (read-only).
+        self.demo_folder: Path | None = None
         self._tree: Tree[Path] | None = None
         #: A preset to put the cursor on once the folder is listed again (e.g. just saved).
         self.select_after_reload: Path | None = None
@@ -53,38 +66,40 @@ preset (asking first if the batch has unsaved changes), **Delete** deletes it af
         return self._tree
 
     def action_reload(self) -> None:
-        self.reload()
+        self.post_message(self.ReloadRequested(self))
 
-    @work(thread=True, exclusive=True, group="presets-list")
-    def reload(self) -> list[Path]:
-        """List the folder off the UI thread (the presets module imports YAML)."""
-        from eventcomposer.core.presets import find_presets
-
-        paths = find_presets(self.folder)
-        self.app.call_from_thread(self._fill, paths)
-        return paths
-
-    def _fill(self, paths: list[Path]) -> None:
-        self.paths = paths
+    def show(
+        self, paths: list[Path], demo_folder: Path | None = None, demo_paths: list[Path] = ()
+    ) -> None:
+        """Show the presets folder's ``paths`` and, if given, the demo presets (read-only)."""
+        self.paths = [*paths, *demo_paths]
+        self.demo_folder = demo_folder
         tree = self.tree
         tree.clear()
         tree.root.expand()
-        branches: dict[Path, TreeNode[Path]] = {self.folder: tree.root}
+        self._add(tree.root, self.folder, paths)
+        if not paths:
+            tree.root.add_leaf("(no presets yet: F9 saves one)", data=None)
+        if demo_folder is not None and demo_paths:
+            demo = tree.root.add("demo presets (read-only)/", data=demo_folder, expand=True)
+            self._add(demo, demo_folder, list(demo_paths))
+        if self.select_after_reload is not None:
+            target, self.select_after_reload = self.select_after_reload, None
+            self.call_after_refresh(self.select_path, target)
+
+    @staticmethod
+    def _add(root: TreeNode[Path], folder: Path, paths: list[Path]) -> None:
+        branches: dict[Path, TreeNode[Path]] = {folder: root}
         for path in paths:
-            relative = path.relative_to(self.folder)
-            parent = self.folder
-            node = tree.root
+            relative = path.relative_to(folder)
+            parent = folder
+            node = root
             for part in relative.parts[:-1]:
                 parent = parent / part
                 if parent not in branches:
                     branches[parent] = node.add(f"{part}/", data=parent, expand=True)
                 node = branches[parent]
             node.add_leaf(path.stem, data=path)
-        if not paths:
-            tree.root.add_leaf("(no presets yet: F9 saves one)", data=None)
-        if self.select_after_reload is not None:
-            target, self.select_after_reload = self.select_after_reload, None
-            self.call_after_refresh(self.select_path, target)
 
     def select_path(self, path: Path | None) -> None:
         """Move the cursor to ``path``'s node, if it is listed."""
