@@ -1,20 +1,24 @@
-"""A compiled pattern: match events fast, or explain the verdict field by field."""
+"""A compiled pattern: match events fast, or explain the verdict field by field.
+
+Matching is linear in the event: each field's leaves are found by one walk of the part of the
+event its path reaches, every value test is linear in the value (no backtracking regex), and
+when fields inside arrays of objects must agree on one element, ``arrays.Solver`` decides it in
+one more walk instead of trying combinations.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
+from .arrays import Solver
 from .compiler import Branch, compile_branches
-from .conditions import Condition, Exact, FieldTest, compact
+from .conditions import Condition, Exact, Exists, FieldTest, compact
 from .errors import InvalidPatternError
-from .event import FieldPath, Membership, compatible
+from .event import FieldPath, Found
 from .explain import Explanation, FieldResult, actual_text, failed_reason, matched_reason
 from .jsontext import parse_pattern_text, to_plain
-
-# A field's outcome on one event: None = failed; True = passed with a value outside any array
-# (or by absence), so it cannot clash with other fields; else the memberships of passing values.
-_Outcome = bool | list[Membership] | None
 
 
 @dataclass(frozen=True)
@@ -28,38 +32,80 @@ class _Field:
     def conditions(self) -> list[Condition]:
         return self.test.conditions
 
-    def outcome(self, event: Any) -> _Outcome:
-        return self.outcome_of(self.where.leaves(event))
+    @property
+    def absent_only(self) -> bool:
+        """Only ``exists: false``: the field must be absent."""
+        return all(isinstance(c, Exists) and not c.present for c in self.conditions)
 
-    def outcome_of(self, found: list[tuple[Any, Membership]]) -> _Outcome:
-        if not found:
-            return True if self.test.exists_false else None
-        accepts = self.test.accepts
-        memberships: list[Membership] = []
-        for value, membership in found:
-            if accepts(value):
-                if not membership:
-                    return True
-                memberships.append(membership)
-        return memberships or None
+    @property
+    def absent_or_value(self) -> bool:
+        """``exists: false`` next to other conditions: absent, or a value that passes."""
+        return self.test.exists_false and not self.absent_only
 
 
-def _consistent(constrained: list[list[Membership]]) -> bool:
-    """Can one passing value per field be chosen so that no two clash? (small backtracking)"""
-    chosen: list[Membership] = []
+class _Plan:
+    """One way a branch can match: fields that need a passing leaf, fields that must be absent."""
 
-    def place(index: int) -> bool:
-        if index == len(constrained):
+    __slots__ = ("_solvers", "absences", "positives")
+
+    def __init__(self, positives: list[_Field], absences: list[_Field]) -> None:
+        self.positives = tuple((f.path, f.where, f.test.accepts) for f in positives)
+        self.absences = tuple((f.path, f.where) for f in absences)
+        self._solvers: dict[bool, Solver] = {}
+
+    def solver(self, exact: bool) -> Solver:
+        solver = self._solvers.get(exact)
+        if solver is None:
+            solver = Solver(
+                [(path, accepts) for path, _where, accepts in self.positives],
+                [path for path, _where in self.absences],
+                exact,
+            )
+            self._solvers[exact] = solver
+        return solver
+
+    def matches(self, event: dict[str, Any]) -> bool:
+        constrained = 0
+        for _path, where, accepts in self.positives:
+            free = indexed_pass = False
+            for value, indexed in where.leaves(event):
+                if accepts(value):
+                    if not indexed:
+                        free = True
+                        break
+                    indexed_pass = True
+            if not free:
+                if not indexed_pass:
+                    return False
+                constrained += 1
+        exact = False
+        for _path, where in self.absences:
+            found = where.leaves(event)
+            if found:
+                if not all(indexed for _value, indexed in found):
+                    return False  # a leaf outside arrays clashes with nothing: present
+                exact = True
+        if constrained < 2 and not exact:
             return True
-        for membership in dict.fromkeys(constrained[index]):
-            if all(compatible(membership, other) for other in chosen):
-                chosen.append(membership)
-                if place(index + 1):
-                    return True
-                chosen.pop()
-        return False
+        return self.solver(exact).matches(event)
 
-    return place(0)
+
+def _plans(fields: tuple[_Field, ...]) -> tuple[_Plan, ...]:
+    """A field that is "absent or a value" doubles the plans: one each way."""
+    choices = []
+    for field in fields:
+        if field.absent_only:
+            choices.append(((field, False),))
+        elif field.absent_or_value:
+            choices.append(((field, True), (field, False)))
+        else:
+            choices.append(((field, True),))
+    plans = []
+    for combination in product(*choices):
+        positives = [f for f, positive in combination if positive]
+        absences = [f for f, positive in combination if not positive]
+        plans.append(_Plan(positives, absences))
+    return tuple(plans)
 
 
 class CompiledPattern:
@@ -68,7 +114,7 @@ class CompiledPattern:
     ``source`` is the pattern as parsed (plain dicts and lists).
     """
 
-    __slots__ = ("_branches", "source")
+    __slots__ = ("_branches", "_plans", "source")
 
     def __init__(self, pattern: str | bytes | dict[str, Any]) -> None:
         try:
@@ -84,33 +130,26 @@ class CompiledPattern:
         self._branches: tuple[tuple[_Field, ...], ...] = tuple(
             _make_branch(branch) for branch in branches
         )
+        self._plans: tuple[tuple[_Plan, ...], ...] = tuple(
+            _plans(branch) for branch in self._branches
+        )
 
     def __repr__(self) -> str:
         return f"CompiledPattern({to_compact(self.source)})"
 
     def matches(self, event: dict[str, Any]) -> bool:
         """True if the event (a parsed JSON object) matches the pattern."""
-        for branch in self._branches:
-            constrained: list[list[Membership]] | None = None
-            for field in branch:
-                outcome = field.outcome(event)
-                if outcome is None:
-                    break
-                if outcome is not True:
-                    if constrained is None:
-                        constrained = [outcome]  # type: ignore[list-item]
-                    else:
-                        constrained.append(outcome)  # type: ignore[arg-type]
-            else:
-                if constrained is None or len(constrained) < 2 or _consistent(constrained):
+        for plans in self._plans:
+            for plan in plans:
+                if plan.matches(event):
                     return True
         return False
 
     def explain(self, event: dict[str, Any]) -> Explanation:
         """The verdict with the reason for each field (see ``Explanation``)."""
         best: tuple[int, tuple[FieldResult, ...]] | None = None
-        for branch in self._branches:
-            results = _explain_branch(branch, event)
+        for branch, plans in zip(self._branches, self._plans, strict=True):
+            results = _explain_branch(branch, plans, event)
             if all(result.ok for result in results):
                 return Explanation(True, results)
             score = sum(result.ok for result in results)
@@ -131,14 +170,27 @@ def _make_branch(branch: Branch) -> tuple[_Field, ...]:
     return tuple(fields)
 
 
-def _explain_branch(branch: tuple[_Field, ...], event: Any) -> tuple[FieldResult, ...]:
+def _passes_alone(field: _Field, found: Found) -> bool:
+    """The field's verdict on its own, before fields in arrays must agree on one element."""
+    if not found:
+        return field.test.exists_false
+    if field.absent_only:
+        # present; only leaves inside arrays of objects can be ruled out by the other fields
+        return all(indexed for _value, indexed in found)
+    accepts = field.test.accepts
+    return any(accepts(value) for value, _indexed in found) or (
+        field.absent_or_value and all(indexed for _value, indexed in found)
+    )
+
+
+def _explain_branch(
+    branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any
+) -> tuple[FieldResult, ...]:
     results: list[FieldResult] = []
-    constrained: list[tuple[int, list[Membership]]] = []
     for field in branch:
         found = field.where.leaves(event)
         values = [value for value, _ in found]
-        outcome = field.outcome_of(found)
-        if outcome is None:
+        if not _passes_alone(field, found):
             reason = failed_reason(field.conditions, values, consistent=True)
             if not found:
                 reason = _missing_reason(field, event)
@@ -146,48 +198,60 @@ def _explain_branch(branch: tuple[_Field, ...], event: Any) -> tuple[FieldResult
                 FieldResult(field.path, False, reason, field.expected, actual_text(values))
             )
             continue
-        if outcome is not True:
-            constrained.append((len(results), outcome))  # type: ignore[arg-type]
         results.append(
             FieldResult(
                 field.path, True, _ok_reason(field, found), field.expected, actual_text(values)
             )
         )
-    if len(constrained) >= 2 and all(result.ok for result in results):
-        # every field passes on its own; find the first one that cannot join the others
-        for count in range(2, len(constrained) + 1):
-            if not _consistent([memberships for _, memberships in constrained[:count]]):
-                index = constrained[count - 1][0]
-                old = results[index]
-                results[index] = FieldResult(
-                    old.path,
-                    False,
-                    failed_reason(branch[index].conditions, [None], consistent=False),
-                    old.expected,
-                    old.actual,
+    if all(result.ok for result in results) and not any(plan.matches(event) for plan in plans):
+        # every field passes on its own; find the first one that cannot join the ones before it
+        for count in range(2, len(branch) + 1):
+            if not any(plan.matches(event) for plan in _plans(branch[:count])):
+                old = results[count - 1]
+                field = branch[count - 1]
+                if field.absent_only:
+                    reason = (
+                        f"present ({old.actual}) in the same array element as the other "
+                        "fields' values, but the pattern requires it to be absent"
+                    )
+                else:
+                    reason = failed_reason(field.conditions, [None], consistent=False)
+                results[count - 1] = FieldResult(
+                    old.path, False, reason, old.expected, old.actual
                 )
                 break
     return tuple(results)
 
 
-def _ok_reason(field: _Field, found: list[tuple[Any, Membership]]) -> str:
+def _ok_reason(field: _Field, found: Found) -> str:
     if not found:
         return "absent, as required"
     conditions = field.conditions
+    if field.absent_only:
+        return "absent from the array element the other fields match in"
     if len(conditions) > 1 and all(isinstance(c, Exact) for c in conditions):
-        for value, _membership in found:
+        for value, _indexed in found:
             if field.test.accepts(value):
                 options = ", ".join(compact(c.value) for c in conditions)  # type: ignore[attr-defined]
                 return f"value {compact(value)} is one of [{options}]"
-    for value, _membership in found:
+    for value, _indexed in found:
         for condition in field.conditions:
             if condition.test(value):
                 return matched_reason(condition, value)
-    return "matches"  # pragma: no cover - outcome said a value passed
+    if field.absent_or_value:
+        return "absent from the array element the other fields match in"
+    return "matches"  # pragma: no cover - a value passed
 
 
 def _only_empty_arrays(node: Any) -> bool:
-    return isinstance(node, (list, tuple)) and all(_only_empty_arrays(item) for item in node)
+    """Iteratively: arrays holding nothing but (arrays of) empty arrays."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, (list, tuple)):
+            return False
+        stack.extend(current)
+    return True
 
 
 def _missing_reason(field: _Field, event: Any) -> str:
