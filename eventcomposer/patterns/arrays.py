@@ -43,7 +43,7 @@ class Solver:
     is enough when choosing more leaves can only help; ``exact=True`` keeps every state.
     """
 
-    __slots__ = ("exact", "fields", "full", "prefixes", "preds")
+    __slots__ = ("exact", "fields", "full", "preds", "prefixes")
 
     def __init__(
         self,

@@ -216,9 +216,7 @@ def _explain_branch(
                     )
                 else:
                     reason = failed_reason(field.conditions, [None], consistent=False)
-                results[count - 1] = FieldResult(
-                    old.path, False, reason, old.expected, old.actual
-                )
+                results[count - 1] = FieldResult(old.path, False, reason, old.expected, old.actual)
                 break
     return tuple(results)
 

@@ -71,9 +71,7 @@ class FieldPath:
         if not isinstance(event, dict):
             return out
         # frames: (is_object, iterator, name, indexed)
-        stack: list[tuple[bool, Any, str | None, bool]] = [
-            (True, iter(event.items()), None, False)
-        ]
+        stack: list[tuple[bool, Any, str | None, bool]] = [(True, iter(event.items()), None, False)]
         while stack:
             is_object, items, name, indexed = stack[-1]
             if is_object:
