@@ -64,11 +64,20 @@ class _Plan:
             self._solvers[exact] = solver
         return solver
 
-    def matches(self, event: dict[str, Any]) -> bool:
+    def matches(self, event: dict[str, Any], found: dict[str, Found] | None = None) -> bool:
+        """``found``: the leaves at each path, if the caller already has them."""
+        verdict = self.decide(event, found)
+        if verdict is None:
+            return self.solve(event, found)
+        return verdict
+
+    def decide(self, event: dict[str, Any], found: dict[str, Found] | None = None) -> bool | None:
+        """True or False when each field on its own settles it; None when the solver must."""
         constrained = 0
-        for _path, where, accepts in self.positives:
+        for path, where, accepts in self.positives:
             free = indexed_pass = False
-            for value, indexed in where.leaves(event):
+            leaves = found[path] if found is not None else where.leaves(event)
+            for value, indexed in leaves:
                 if accepts(value):
                     if not indexed:
                         free = True
@@ -78,16 +87,25 @@ class _Plan:
                 if not indexed_pass:
                     return False
                 constrained += 1
-        exact = False
-        for _path, where in self.absences:
-            found = where.leaves(event)
-            if found:
-                if not all(indexed for _value, indexed in found):
+        for path, where in self.absences:
+            leaves = found[path] if found is not None else where.leaves(event)
+            if leaves:
+                if not all(indexed for _value, indexed in leaves):
                     return False  # a leaf outside arrays clashes with nothing: present
-                exact = True
-        if constrained < 2 and not exact:
+                return None
+        if constrained < 2:
             return True
-        return self.solver(exact).matches(event)
+        return None
+
+    def exact(self, event: dict[str, Any], found: dict[str, Found] | None) -> bool:
+        """Must the solver track ``exists: false`` fields (some of them has leaves)?"""
+        for path, where in self.absences:
+            if found[path] if found is not None else where.leaves(event):
+                return True
+        return False
+
+    def solve(self, event: dict[str, Any], found: dict[str, Found] | None = None) -> bool:
+        return self.solver(self.exact(event, found)).matches(event)
 
 
 def _plans(fields: tuple[_Field, ...]) -> tuple[_Plan, ...]:
@@ -187,8 +205,9 @@ def _explain_branch(
     branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any
 ) -> tuple[FieldResult, ...]:
     results: list[FieldResult] = []
+    found_at: dict[str, Found] = {}
     for field in branch:
-        found = field.where.leaves(event)
+        found = found_at[field.path] = field.where.leaves(event)
         values = [value for value, _ in found]
         if not _passes_alone(field, found):
             reason = failed_reason(field.conditions, values, consistent=True)
@@ -203,21 +222,22 @@ def _explain_branch(
                 field.path, True, _ok_reason(field, found), field.expected, actual_text(values)
             )
         )
-    if all(result.ok for result in results) and not any(plan.matches(event) for plan in plans):
+    if all(result.ok for result in results) and not any(
+        plan.matches(event, found_at) for plan in plans
+    ):
         # every field passes on its own; find the first one that cannot join the ones before it
-        for count in range(2, len(branch) + 1):
-            if not any(plan.matches(event) for plan in _plans(branch[:count])):
-                old = results[count - 1]
-                field = branch[count - 1]
-                if field.absent_only:
-                    reason = (
-                        f"present ({old.actual}) in the same array element as the other "
-                        "fields' values, but the pattern requires it to be absent"
-                    )
-                else:
-                    reason = failed_reason(field.conditions, [None], consistent=False)
-                results[count - 1] = FieldResult(old.path, False, reason, old.expected, old.actual)
-                break
+        count = _first_clash(branch, plans, event, found_at)
+        if count:
+            old = results[count - 1]
+            field = branch[count - 1]
+            if field.absent_only:
+                reason = (
+                    f"present ({old.actual}) in the same array element as the other "
+                    "fields' values, but the pattern requires it to be absent"
+                )
+            else:
+                reason = failed_reason(field.conditions, [None], consistent=False)
+            results[count - 1] = FieldResult(old.path, False, reason, old.expected, old.actual)
     return tuple(results)
 
 
@@ -259,3 +279,39 @@ def _missing_reason(field: _Field, event: Any) -> str:
     if all(_only_empty_arrays(node) for node in present):
         return "missing: the event has an empty array here"
     return "missing: the event has an object here, and patterns match only leaf values"
+
+
+def _first_clash(
+    branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any, found: dict[str, Found]
+) -> int:
+    """The smallest ``count`` such that ``branch[:count]`` cannot match (0 if none).
+
+    With one plan, one solver walk answers every prefix. Without ``exists: false`` leaves the
+    states are the largest sets of fields that can be given leaves together, and a prefix can
+    match iff one of them holds it; otherwise the exact states list every choice of leaves, and
+    a prefix can match iff some state chooses exactly its positive fields and leaves none of its
+    absent fields present.
+    """
+    if len(plans) == 1:
+        plan = plans[0]
+        exact = plan.exact(event, found)
+        states = plan.solver(exact).states(event)
+        positive_bit = {path: 1 << i for i, (path, _w, _a) in enumerate(plan.positives)}
+        absent_bit = {path: 1 << i for i, (path, _w) in enumerate(plan.absences)}
+        wanted = absent = 0
+        for count, field in enumerate(branch, 1):
+            if field.path in positive_bit:
+                wanted |= positive_bit[field.path]
+            else:
+                absent |= absent_bit[field.path]
+            if exact:
+                possible = any(chosen == wanted and not x & absent for chosen, x in states)
+            else:
+                possible = any(chosen & wanted == wanted for chosen, _x in states)
+            if not possible:
+                return count
+        return len(branch)  # pragma: no cover - the whole branch did not match
+    for count in range(1, len(branch) + 1):
+        if not any(plan.matches(event, found) for plan in _plans(branch[:count])):
+            return count
+    return len(branch)  # pragma: no cover - the whole branch did not match
