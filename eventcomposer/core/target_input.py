@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eventcomposer.core.rules import RuleInfo, TargetInfo
+
 PREDEFINED = (
     "aws.events.rule-arn",
     "aws.events.rule-name",
@@ -301,3 +303,23 @@ def _diff(mine: Any, theirs: Any, where: str) -> list[str]:
     if mine == theirs and type(mine) is type(theirs):
         return []
     return [f"{where}: predicted {minified(mine)}, received {minified(theirs)}"]
+
+
+def rule_target_inputs(
+    rule: RuleInfo, event: Mapping[str, Any], ingestion_time: str | None = None
+) -> list[tuple[TargetInfo, TargetInput]]:
+    """Each target of ``rule`` with the input it would receive for ``event`` (for the rules
+    panel, on demand, and ``rules --targets``)."""
+    return [
+        (
+            target,
+            predict_input(
+                target.as_target(),
+                event,
+                rule_name=rule.name,
+                rule_arn=rule.arn,
+                ingestion_time=ingestion_time,
+            ),
+        )
+        for target in rule.targets
+    ]

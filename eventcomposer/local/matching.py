@@ -15,6 +15,9 @@ delivers is what EventBridge would:
   (whole event, Input, InputPath or InputTransformer); other targets (CloudWatch Logs,
   archives, buses, API destinations) go through moto's own code.
 
+- ``TestEventPattern`` (a stub in moto) answers with our engine, in AWS's response shape,
+  so ``pattern --check-aws`` can run against the local EventBridge.
+
 ``uninstall()`` puts moto's functions back (for tests that want moto's own behaviour).
 """
 
@@ -113,23 +116,47 @@ def _send_to_sqs(rule: Any, target: dict[str, Any], moto_event: dict[str, Any]) 
     )
 
 
+def answer_test_event_pattern(pattern: str, event: str) -> bool:
+    """The local EventBridge's TestEventPattern: our engine (InvalidPatternError if invalid)."""
+    compiled = compile_pattern(pattern, size_limit=PATTERN_SIZE_MAXIMUM)
+    return compiled.matches(json.loads(event))
+
+
+def _test_event_pattern(self: Any) -> str:
+    from moto.events.exceptions import InvalidEventPatternException
+
+    try:
+        result = answer_test_event_pattern(
+            self._get_param("EventPattern"), self._get_param("Event")
+        )
+    except InvalidPatternError as exc:
+        raise InvalidEventPatternException(reason=exc.reason) from None
+    except ValueError:
+        raise InvalidEventPatternException(reason="Event is not valid JSON") from None
+    return json.dumps({"Result": result})
+
+
 def install() -> None:
-    """Route moto's rule matching and SQS delivery through our engine (idempotent)."""
-    from moto.events import models
+    """Route moto's rule matching, SQS delivery and TestEventPattern through our engine
+    (idempotent)."""
+    from moto.events import models, responses
 
     if _ORIGINAL:
         return
     _ORIGINAL["matches_event"] = models.EventPattern.matches_event
     _ORIGINAL["send_to_targets"] = models.Rule.send_to_targets
+    _ORIGINAL["test_event_pattern"] = responses.EventsHandler.test_event_pattern
     models.EventPattern.matches_event = _matches_event  # type: ignore[method-assign]
     models.Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
+    responses.EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     """Put moto's own matching and delivery back."""
-    from moto.events import models
+    from moto.events import models, responses
 
     if not _ORIGINAL:
         return
+    responses.EventsHandler.test_event_pattern = _ORIGINAL.pop("test_event_pattern")  # type: ignore[method-assign]
     models.EventPattern.matches_event = _ORIGINAL.pop("matches_event")  # type: ignore[method-assign]
     models.Rule.send_to_targets = _ORIGINAL.pop("send_to_targets")  # type: ignore[method-assign]
