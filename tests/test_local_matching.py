@@ -146,3 +146,70 @@ def test_uninstall_gives_moto_back(local_server: Any) -> None:
     finally:
         matching.install()
     assert models.EventPattern.matches_event is ours
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ('{"source": [{"prefix": 5}]}', "prefix match pattern must be a string"),
+        ('{"a": [{"numeric": [">", 1, ">", 2]}]}', "Bad numeric range operator: >"),
+        ('{"a": [{"wildcard": "a**b"}]}', "Consecutive wildcard characters at pos 2"),
+    ],
+)
+def test_put_rule_refuses_what_aws_refuses(events_client: Any, pattern: str, message: str) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as caught:
+        events_client.put_rule(Name=f"t-{uuid.uuid4().hex[:12]}", EventPattern=pattern)
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InvalidEventPatternException"
+    assert error["Message"] == f"Event pattern is not valid. Reason: {message}"
+
+
+def test_put_rule_applies_the_pattern_size_quota(
+    events_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    base = json.dumps({"source": [""]})
+    big = json.dumps({"source": ["x" * (2049 - len(base))]})
+    name = f"t-{uuid.uuid4().hex[:12]}"
+    with pytest.raises(ClientError) as caught:
+        events_client.put_rule(Name=name, EventPattern=big)
+    assert "exceeds the maximum of 2048" in caught.value.response["Error"]["Message"]
+    monkeypatch.setenv("EVENTCOMPOSER_PATTERN_SIZE_LIMIT", "4096")
+    events_client.put_rule(Name=name, EventPattern=big)
+    events_client.delete_rule(Name=name)
+
+
+def test_the_local_eventbridge_agrees_with_aws_on_the_corpus(events_client: Any) -> None:
+    """Every AWS-recorded corpus case, through the local EventBridge's own API: PutRule
+    refuses the invalid patterns with AWS's message, TestEventPattern gives AWS's verdict."""
+    from botocore.exceptions import ClientError
+    from test_patterns_corpus import _corpus_path
+
+    path = _corpus_path()
+    if path is None or not path.is_file():
+        pytest.skip("pattern corpus not found (set EVENTCOMPOSER_PATTERN_CORPUS)")
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    wrong = []
+    for case in cases:
+        name = f"t-{uuid.uuid4().hex[:12]}"
+        try:
+            events_client.put_rule(Name=name, EventPattern=case["pattern"])
+        except ClientError as exc:
+            message = exc.response["Error"]["Message"]
+            recorded = case.get("aws_error_message") or message
+            if case["expect"] != "invalid" or message.splitlines()[0] != recorded:
+                wrong.append((case["name"], message))
+            continue
+        events_client.delete_rule(Name=name)
+        if case["expect"] == "invalid":
+            wrong.append((case["name"], "accepted"))
+            continue
+        result = events_client.test_event_pattern(
+            EventPattern=case["pattern"], Event=case["event"]
+        )["Result"]
+        if result is not (case["expect"] == "match"):
+            wrong.append((case["name"], result))
+    assert len(cases) == 161 and wrong == []
