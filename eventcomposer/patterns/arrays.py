@@ -85,9 +85,9 @@ class Solver:
         return frozenset([(0, bit)])
 
     def _combine(self, first: frozenset[State], second: frozenset[State]) -> frozenset[State]:
-        if first is ZERO or first == ZERO:
+        if first is ZERO:
             return second
-        if second is ZERO or second == ZERO:
+        if second is ZERO:
             return first
         if self.exact:
             return frozenset(
@@ -131,6 +131,20 @@ class Solver:
 
     # --- the walk -----------------------------------------------------------------------------
 
+    def _flat_object(self, node: dict[str, Any], name: str) -> frozenset[State] | None:
+        """States of an object whose relevant children are all leaves; None if it has a
+        relevant object or array (the walk then enters it). Saves a frame per array element."""
+        fields, prefixes = self.fields, self.prefixes
+        states = ZERO
+        for key, child in node.items():
+            full = f"{name}.{key}"
+            if isinstance(child, (dict, list, tuple)):
+                if full in prefixes or (full in fields and not isinstance(child, dict)):
+                    return None
+            elif full in fields:
+                states = self._combine(states, self._leaf(full, child))
+        return states
+
     def matches(self, event: dict[str, Any]) -> bool:
         states = self.states(event)
         full = self.full
@@ -163,9 +177,14 @@ class Solver:
                 for item in items:
                     if isinstance(item, dict):
                         if name in prefixes:
-                            stack.append([True, iter(item.items()), name, ZERO, None])
-                            pushed = True
-                            break
+                            flat = self._flat_object(item, name)
+                            if flat is None:  # it holds relevant objects or arrays: walk it
+                                stack.append([True, iter(item.items()), name, ZERO, None])
+                                pushed = True
+                                break
+                            if flat is not ZERO:
+                                frame[4].append(flat)
+                        continue
                     elif isinstance(item, (list, tuple)):
                         stack.append([False, iter(item), name, ZERO, []])
                         pushed = True

@@ -16,7 +16,7 @@ from .arrays import Solver
 from .compiler import Branch, compile_branches
 from .conditions import Condition, Exact, Exists, FieldTest, compact
 from .errors import InvalidPatternError
-from .event import FieldPath, Found
+from .event import FieldPath, Found, PathSet
 from .explain import Explanation, FieldResult, actual_text, failed_reason, matched_reason
 from .jsontext import parse_pattern_text, to_plain
 
@@ -65,7 +65,8 @@ class _Plan:
         return solver
 
     def matches(self, event: dict[str, Any], found: dict[str, Found] | None = None) -> bool:
-        """``found``: the leaves at each path, if the caller already has them."""
+        """``found``: the leaves at each path, if the caller already has them (else each field
+        walks its own path: for events of ordinary size that is cheaper than one shared walk)."""
         verdict = self.decide(event, found)
         if verdict is None:
             return self.solve(event, found)
@@ -205,9 +206,9 @@ def _explain_branch(
     branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any
 ) -> tuple[FieldResult, ...]:
     results: list[FieldResult] = []
-    found_at: dict[str, Found] = {}
+    found_at = PathSet([field.path for field in branch]).collect(event)  # one walk
     for field in branch:
-        found = found_at[field.path] = field.where.leaves(event)
+        found = found_at[field.path]
         values = [value for value, _ in found]
         if not _passes_alone(field, found):
             reason = failed_reason(field.conditions, values, consistent=True)
@@ -222,9 +223,7 @@ def _explain_branch(
                 field.path, True, _ok_reason(field, found), field.expected, actual_text(values)
             )
         )
-    if all(result.ok for result in results) and not any(
-        plan.matches(event, found_at) for plan in plans
-    ):
+    if all(result.ok for result in results):
         # every field passes on its own; find the first one that cannot join the ones before it
         count = _first_clash(branch, plans, event, found_at)
         if count:
@@ -284,7 +283,8 @@ def _missing_reason(field: _Field, event: Any) -> str:
 def _first_clash(
     branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any, found: dict[str, Found]
 ) -> int:
-    """The smallest ``count`` such that ``branch[:count]`` cannot match (0 if none).
+    """The smallest ``count`` such that ``branch[:count]`` cannot match (0 if the branch
+    matches).
 
     With one plan, one solver walk answers every prefix. Without ``exists: false`` leaves the
     states are the largest sets of fields that can be given leaves together, and a prefix can
@@ -294,6 +294,9 @@ def _first_clash(
     """
     if len(plans) == 1:
         plan = plans[0]
+        verdict = plan.decide(event, found)
+        if verdict is not None:
+            return 0 if verdict else _first_failure(branch, plans, event, found)
         exact = plan.exact(event, found)
         states = plan.solver(exact).states(event)
         positive_bit = {path: 1 << i for i, (path, _w, _a) in enumerate(plan.positives)}
@@ -310,7 +313,15 @@ def _first_clash(
                 possible = any(chosen & wanted == wanted for chosen, _x in states)
             if not possible:
                 return count
-        return len(branch)  # pragma: no cover - the whole branch did not match
+        return 0
+    if any(plan.matches(event, found) for plan in plans):
+        return 0
+    return _first_failure(branch, plans, event, found)
+
+
+def _first_failure(
+    branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any, found: dict[str, Found]
+) -> int:
     for count in range(1, len(branch) + 1):
         if not any(plan.matches(event, found) for plan in _plans(branch[:count])):
             return count

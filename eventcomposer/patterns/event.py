@@ -116,3 +116,47 @@ def _array_leaves(array: Any, indexed: bool, found: Found) -> None:
                 found.append((item, flag))
         else:
             stack.pop()
+
+
+class PathSet:
+    """Several dotted paths looked up in one walk of the event (``collect``)."""
+
+    __slots__ = ("paths", "prefixes")
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = frozenset(paths)
+        prefixes: set[str] = set()
+        for path in paths:
+            prefixes |= dotted_prefixes(path)
+        self.prefixes = frozenset(prefixes)
+
+    def collect(self, event: Any) -> dict[str, Found]:
+        """Each path's leaves (as ``FieldPath.leaves`` finds them), in one depth-first walk."""
+        paths, prefixes = self.paths, self.prefixes
+        found: dict[str, Found] = {path: [] for path in paths}
+        if not isinstance(event, dict):
+            return found
+        stack: list[tuple[bool, Any, str | None, bool]] = [(True, iter(event.items()), None, False)]
+        while stack:
+            is_object, items, name, indexed = stack[-1]
+            if is_object:
+                for key, child in items:
+                    full = child_name(name, key)
+                    if full in paths:
+                        if isinstance(child, (list, tuple)):
+                            _array_leaves(child, indexed, found[full])
+                        elif not isinstance(child, dict):
+                            found[full].append((child, indexed))
+                    if full in prefixes and isinstance(child, (dict, list, tuple)):
+                        stack.append(_frame(child, full, indexed))
+                        break
+                else:
+                    stack.pop()
+            else:
+                for item in items:
+                    if isinstance(item, (dict, list, tuple)):
+                        stack.append(_frame(item, name, True))
+                        break
+                else:
+                    stack.pop()
+        return found
