@@ -8,7 +8,6 @@ one more walk instead of trying combinations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
@@ -21,26 +20,24 @@ from .explain import Explanation, FieldResult, actual_text, failed_reason, match
 from .jsontext import parse_pattern_text, to_plain
 
 
-@dataclass(frozen=True)
 class _Field:
-    path: str
-    where: FieldPath
-    test: FieldTest
-    expected: str
+    """One field of a branch: its path, its test, and how ``exists: false`` enters it."""
+
+    __slots__ = ("absent_only", "absent_or_value", "expected", "path", "test", "where")
+
+    def __init__(self, path: str, test: FieldTest, expected: str) -> None:
+        self.path = path
+        self.where = FieldPath(path)
+        self.test = test
+        self.expected = expected
+        # only ``exists: false``: the field must be absent
+        self.absent_only = all(isinstance(c, Exists) and not c.present for c in test.conditions)
+        # ``exists: false`` next to other conditions: absent, or a value that passes
+        self.absent_or_value = test.exists_false and not self.absent_only
 
     @property
     def conditions(self) -> list[Condition]:
         return self.test.conditions
-
-    @property
-    def absent_only(self) -> bool:
-        """Only ``exists: false``: the field must be absent."""
-        return all(isinstance(c, Exists) and not c.present for c in self.conditions)
-
-    @property
-    def absent_or_value(self) -> bool:
-        """``exists: false`` next to other conditions: absent, or a value that passes."""
-        return self.test.exists_false and not self.absent_only
 
 
 class _Plan:
@@ -133,7 +130,7 @@ class CompiledPattern:
     ``source`` is the pattern as parsed (plain dicts and lists).
     """
 
-    __slots__ = ("_branches", "_plans", "source")
+    __slots__ = ("_branches", "_paths", "_plans", "source")
 
     def __init__(self, pattern: str | bytes | dict[str, Any]) -> None:
         try:
@@ -152,6 +149,7 @@ class CompiledPattern:
         self._plans: tuple[tuple[_Plan, ...], ...] = tuple(
             _plans(branch) for branch in self._branches
         )
+        self._paths: tuple[PathSet, ...] | None = None  # for explain, built on first use
 
     def __repr__(self) -> str:
         return f"CompiledPattern({to_compact(self.source)})"
@@ -167,8 +165,10 @@ class CompiledPattern:
     def explain(self, event: dict[str, Any]) -> Explanation:
         """The verdict with the reason for each field (see ``Explanation``)."""
         best: tuple[int, tuple[FieldResult, ...]] | None = None
-        for branch, plans in zip(self._branches, self._plans, strict=True):
-            results = _explain_branch(branch, plans, event)
+        if self._paths is None:
+            self._paths = tuple(PathSet([f.path for f in branch]) for branch in self._branches)
+        for branch, plans, paths in zip(self._branches, self._plans, self._paths, strict=True):
+            results = _explain_branch(branch, plans, paths.collect(event), event)
             if all(result.ok for result in results):
                 return Explanation(True, results)
             score = sum(result.ok for result in results)
@@ -185,7 +185,7 @@ def to_compact(value: Any) -> str:
 def _make_branch(branch: Branch) -> tuple[_Field, ...]:
     fields = []
     for path, (conditions, raw) in branch.items():
-        fields.append(_Field(path, FieldPath(path), FieldTest(conditions), to_compact(raw)))
+        fields.append(_Field(path, FieldTest(conditions), to_compact(raw)))
     return tuple(fields)
 
 
@@ -203,10 +203,10 @@ def _passes_alone(field: _Field, found: Found) -> bool:
 
 
 def _explain_branch(
-    branch: tuple[_Field, ...], plans: tuple[_Plan, ...], event: Any
+    branch: tuple[_Field, ...], plans: tuple[_Plan, ...], found_at: dict[str, Found], event: Any
 ) -> tuple[FieldResult, ...]:
+    """``found_at``: every field's leaves, collected in one walk of the event."""
     results: list[FieldResult] = []
-    found_at = PathSet([field.path for field in branch]).collect(event)  # one walk
     for field in branch:
         found = found_at[field.path]
         values = [value for value, _ in found]

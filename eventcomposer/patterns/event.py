@@ -30,15 +30,32 @@ def child_name(name: str | None, key: str) -> str:
     return key if name is None else f"{name}.{key}"
 
 
+# Keys that may hold up to this many path segments are looked up directly (a few dict lookups
+# per object); longer dotted keys are still found, by scanning the object's keys.
+_DIRECT_SEGMENTS = 8
+
+
 class FieldPath:
     """A dotted pattern path, ready to be looked up in events."""
 
-    __slots__ = ("path", "prefixes", "simple")
+    __slots__ = ("complete", "joins", "path", "prefixes", "segments", "simple")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.prefixes = frozenset(dotted_prefixes(path))
         self.simple = path if "." not in path else None
+        segments = tuple(path.split("."))
+        self.segments = segments
+        count = len(segments)
+        # joins[i]: keys that consume segments i.. (up to _DIRECT_SEGMENTS), with where they end
+        self.joins: tuple[tuple[tuple[str, int], ...], ...] = tuple(
+            tuple(
+                (".".join(segments[start:stop]), stop)
+                for stop in range(start + 1, min(count, start + _DIRECT_SEGMENTS) + 1)
+            )
+            for start in range(count)
+        )
+        self.complete = tuple(start + _DIRECT_SEGMENTS >= count for start in range(count))
 
     def leaves(self, event: Any) -> Found:
         """Leaf values at this path, each with whether it sits in an indexed array element."""
@@ -64,43 +81,63 @@ class FieldPath:
         """Whatever sits at the path (objects and arrays included), for explanations."""
         return [node for node, _ in self._at_path(event)]
 
+    def _children(self, node: dict[str, Any], start: int) -> list[tuple[Any, int]]:
+        """The children of an object that continue the path from segment ``start``."""
+        if self.complete[start]:
+            return [(node[key], stop) for key, stop in self.joins[start] if key in node]
+        segments = self.segments
+        out = []
+        for key, child in node.items():
+            parts = key.split(".")
+            stop = start + len(parts)
+            if tuple(parts) == segments[start:stop]:
+                out.append((child, stop))
+        return out
+
     def _at_path(self, event: Any) -> list[tuple[Any, bool]]:
-        """Nodes named exactly ``path``, in document order (a depth-first walk, no recursion)."""
-        path, prefixes = self.path, self.prefixes
+        """Nodes named exactly ``path`` (a depth-first walk, no recursion)."""
         out: list[tuple[Any, bool]] = []
         if not isinstance(event, dict):
             return out
-        # frames: (is_object, iterator, name, indexed)
-        stack: list[tuple[bool, Any, str | None, bool]] = [(True, iter(event.items()), None, False)]
+        count = len(self.segments)
+        # frames: (is_object, iterator, segment index, indexed)
+        stack: list[tuple[bool, Any, int, bool]] = [
+            (True, iter(self._children(event, 0)), 0, False)
+        ]
         while stack:
-            is_object, items, name, indexed = stack[-1]
+            is_object, items, _start, indexed = stack[-1]
             if is_object:
-                for key, child in items:
-                    full = child_name(name, key)
-                    if full == path:
+                for child, stop in items:
+                    if stop == count:
                         out.append((child, indexed))
-                    elif full in prefixes and isinstance(child, (dict, list, tuple)):
-                        stack.append(_frame(child, full, indexed))
+                    elif isinstance(child, dict):
+                        stack.append((True, iter(self._children(child, stop)), stop, indexed))
+                        break
+                    elif isinstance(child, (list, tuple)):
+                        stack.append((False, iter(child), stop, indexed))
                         break
                 else:
                     stack.pop()
-            else:  # an array at a prefix: its object and array elements are indexed
+            else:  # an array before the end of the path: its object and array elements count
                 for item in items:
-                    if isinstance(item, (dict, list, tuple)):
-                        stack.append(_frame(item, name, True))
+                    if isinstance(item, dict):
+                        stack.append((True, iter(self._children(item, _start)), _start, True))
+                        break
+                    if isinstance(item, (list, tuple)):
+                        stack.append((False, iter(item), _start, True))
                         break
                 else:
                     stack.pop()
         return out
 
 
+_MISSING = object()
+
+
 def _frame(node: Any, name: str | None, indexed: bool) -> tuple[bool, Any, str | None, bool]:
     if isinstance(node, dict):
         return (True, iter(node.items()), name, indexed)
     return (False, iter(node), name, indexed)
-
-
-_MISSING = object()
 
 
 def _array_leaves(array: Any, indexed: bool, found: Found) -> None:
