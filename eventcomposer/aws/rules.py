@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from eventcomposer.aws.errors import describe_error
@@ -40,7 +41,15 @@ def list_rules(
 def _targets(events_client: Any, rule: str, bus: str) -> list[TargetInfo]:
     paginator = events_client.get_paginator("list_targets_by_rule")
     return [
-        TargetInfo(t["Id"], t["Arn"])
+        TargetInfo(
+            t["Id"],
+            t["Arn"],
+            input=t.get("Input"),
+            input_path=t.get("InputPath"),
+            input_transformer=(
+                json.dumps(t["InputTransformer"]) if "InputTransformer" in t else None
+            ),
+        )
         for page in paginator.paginate(Rule=rule, EventBusName=bus)
         for t in page.get("Targets", [])
     ]

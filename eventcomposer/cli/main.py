@@ -57,6 +57,17 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _pattern_size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pattern-size-limit",
+        type=int,
+        metavar="N",
+        default=None,
+        help="the account's event pattern size quota in characters (default 2048, raisable to "
+        "4096; env EVENTCOMPOSER_PATTERN_SIZE_LIMIT)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="eventcomposer",
@@ -150,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pattern.add_argument("--pattern", required=True, metavar="P", help="the event pattern")
     pattern.add_argument("--event", required=True, metavar="E", help="the event")
+    pattern.add_argument(
+        "--check-aws",
+        action="store_true",
+        help="also ask EventBridge's TestEventPattern (needs credentials; the event must be a "
+        "whole event with id, account, source, time, region, resources, detail-type) and say "
+        "whether the two answers agree",
+    )
+    _pattern_size_option(pattern)
 
     rules = commands.add_parser(
         "rules",
@@ -159,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     rules.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    rules.add_argument(
+        "--targets",
+        action="store_true",
+        help="for each matching rule, show what each target receives (the event, Input, "
+        "InputPath or InputTransformer output)",
+    )
+    _pattern_size_option(rules)
     rules.add_argument(
         "--vars",
         action="append",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -13,35 +15,97 @@ from eventcomposer.cli.context import error, out, settings_from
 from eventcomposer.core.cli_formats import InputFormatError, read_argument
 from eventcomposer.core.envelope import event_for_entry
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
-from eventcomposer.patterns import Explanation, InvalidPatternError, compile_pattern
+from eventcomposer.core.target_input import rule_target_inputs
+from eventcomposer.patterns import Explanation, InvalidPatternError, compile_pattern, size_limit
+from eventcomposer.patterns.size import ENVIRONMENT as PATTERN_SIZE_ENV
+
+
+def _size_limit(args: argparse.Namespace) -> int | None:
+    """The --pattern-size-limit (validated), or None for the environment's or AWS's default."""
+    value = getattr(args, "pattern_size_limit", None)
+    return None if value is None else size_limit(value)
 
 
 def run_pattern(args: argparse.Namespace) -> int:
     try:
         pattern_text, _ = read_argument(args.pattern)
         event_text, event_name = read_argument(args.event)
-    except InputFormatError as exc:
+        limit = _size_limit(args)
+    except (InputFormatError, ValueError) as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
+    code, ours = _our_verdict(pattern_text, event_text, event_name, limit)
+    if getattr(args, "check_aws", False):
+        return _check_aws(args, pattern_text, event_text, ours, code)
+    return code
+
+
+def _our_verdict(
+    pattern_text: str, event_text: str, event_name: str, limit: int | None
+) -> tuple[int, bool | str]:
+    """Exit code and verdict of our engine: True/False, or the error message (printed)."""
     try:
-        compiled = compile_pattern(pattern_text)
+        compiled = compile_pattern(pattern_text, size_limit=limit)
     except InvalidPatternError as exc:
         error(str(exc))
-        return exit_codes.BAD_INPUT
+        return exit_codes.BAD_INPUT, str(exc)
     try:
         event = json.loads(event_text)
     except json.JSONDecodeError as exc:
-        error(
+        message = (
             f"--event {event_name}: not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno}"
         )
-        return exit_codes.BAD_INPUT
+        error(message)
+        return exit_codes.BAD_INPUT, message
     if not isinstance(event, dict):
-        error(f"--event {event_name}: must be a JSON object (an EventBridge event)")
-        return exit_codes.BAD_INPUT
+        message = f"--event {event_name}: must be a JSON object (an EventBridge event)"
+        error(message)
+        return exit_codes.BAD_INPUT, message
     explanation = compiled.explain(event)
     _print_explanation(explanation)
-    return exit_codes.OK if explanation.matched else exit_codes.FAILED
+    return (exit_codes.OK if explanation.matched else exit_codes.FAILED), explanation.matched
+
+
+def _verdict_words(verdict: bool | None, message: str = "") -> str:
+    if verdict is True:
+        return "match"
+    if verdict is False:
+        return "no match"
+    return f"invalid: {message}"
+
+
+def _check_aws(
+    args: argparse.Namespace, pattern_text: str, event_text: str, ours: bool | str, code: int
+) -> int:
+    """Ask EventBridge's TestEventPattern too; print both answers and whether they agree."""
+    from eventcomposer.aws.errors import AwsProblem
+    from eventcomposer.aws.pattern_check import test_event_pattern
+    from eventcomposer.cli.send_cmd import connection
+
+    try:
+        with connection(settings_from(args)) as settings:
+            from eventcomposer.aws.client import client
+
+            events = client(settings, "events")
+            theirs = test_event_pattern(events, pattern_text, event_text)
+    except AwsProblem as problem:
+        error(f"could not ask EventBridge's TestEventPattern: {problem}")
+        return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
+    mine = ours if isinstance(ours, bool) else None
+    out.print(Text("eventcomposer:      ") + Text(_verdict_words(mine, str(ours))))
+    aws_words = _verdict_words(theirs.matched, f"{theirs.code}: {theirs.message}")
+    out.print(Text("EventBridge (AWS):  ") + Text(aws_words))
+    if mine is None and theirs.matched is None:
+        out.print(Text("agree: both reject it", style="bold green"))
+    elif mine == theirs.matched:
+        out.print(Text("agree", style="bold green"))
+    else:
+        out.print(
+            Text("DISAGREE", style="bold red")
+            + Text(": EventBridge's answer is the one that counts on this account")
+        )
+    return code
 
 
 def _print_explanation(explanation: Explanation) -> None:
@@ -75,7 +139,8 @@ def run_rules(args: argparse.Namespace) -> int:
 
     try:
         batch = gather(args)
-    except InputError as exc:
+        limit = _size_limit(args)
+    except (InputError, ValueError) as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
     try:
@@ -91,6 +156,22 @@ def run_rules(args: argparse.Namespace) -> int:
     except AwsProblem as problem:
         error(str(problem))
         return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
+    saved = os.environ.get(PATTERN_SIZE_ENV)
+    if limit is not None:  # the rules' patterns are judged against this account's quota
+        os.environ[PATTERN_SIZE_ENV] = str(limit)
+    try:
+        return _report_rules(args, batch, rules_by_bus, region)
+    finally:
+        if limit is not None:
+            if saved is None:
+                os.environ.pop(PATTERN_SIZE_ENV, None)
+            else:
+                os.environ[PATTERN_SIZE_ENV] = saved
+
+
+def _report_rules(
+    args: argparse.Namespace, batch: Any, rules_by_bus: dict[str, Any], region: str
+) -> int:
     unrouted = 0
     for number, (entry, origin) in enumerate(zip(batch.entries, batch.origins, strict=True), 1):
         bus = entry.event_bus_name or "default"
@@ -107,9 +188,29 @@ def run_rules(args: argparse.Namespace) -> int:
         )
         if verdicts:
             out.print(_verdict_table(verdicts))
+        if getattr(args, "targets", False):
+            for verdict in matched:
+                _print_targets(verdict, event)
         if number < len(batch.entries):
             out.print()
     return exit_codes.FAILED if unrouted else exit_codes.OK
+
+
+def _print_targets(verdict: RuleVerdict, event: dict[str, Any]) -> None:
+    """What each target of a matching rule receives, as EventBridge builds it."""
+    rule = verdict.rule
+    if not rule.targets:
+        out.print(Text(f"  {rule.name}: no targets", style="dim"))
+    for target, predicted in rule_target_inputs(rule, event):
+        where = target.arn.rsplit(":", 1)[-1]
+        head = Text(f"  {rule.name} → {target.id} ({where}) receives ", style="bold")
+        head += Text(
+            "the event" if predicted.kind == "event" else f"its {predicted.kind}", style="bold"
+        )
+        out.print(head + Text(":"))
+        out.print(Text("    " + (predicted.body if predicted.body is not None else "(nothing)")))
+        for note in predicted.notes:
+            out.print(Text(f"    note: {note}", style="yellow"))
 
 
 def _verdict_table(verdicts: list[RuleVerdict]) -> Table:

@@ -34,6 +34,9 @@ class LocalEventBridge:
                 "the embedded local EventBridge needs the 'local' extra: "
                 "pip install 'eventcomposer[local]'"
             ) from exc
+        from eventcomposer.local.matching import install
+
+        install()  # rules match with our engine, as on AWS (see local/matching.py)
         # werkzeug logs every request; keep library chatter off stdout and the TUI.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)

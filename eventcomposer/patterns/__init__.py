@@ -17,33 +17,57 @@ from .engine import CompiledPattern
 from .errors import InvalidPatternError
 from .explain import Explanation, FieldResult
 from .jsontext import parse_event_text
+from .size import (
+    PATTERN_SIZE_LIMIT,
+    PATTERN_SIZE_MAXIMUM,
+    PatternTooLargeError,
+    check_size,
+    size_limit,
+)
 
 __all__ = [
+    "PATTERN_SIZE_LIMIT",
+    "PATTERN_SIZE_MAXIMUM",
     "CompiledPattern",
     "Explanation",
     "FieldResult",
     "InvalidPatternError",
+    "PatternTooLargeError",
+    "check_size",
     "compile_pattern",
     "explain",
     "matches",
+    "size_limit",
 ]
 
 
-def compile_pattern(pattern: str | bytes | dict[str, Any]) -> CompiledPattern:
-    """Validate a pattern (JSON text or parsed dict); raise InvalidPatternError as AWS would."""
+def compile_pattern(
+    pattern: str | bytes | dict[str, Any], size_limit: int | None = None
+) -> CompiledPattern:
+    """Validate a pattern (JSON text or parsed dict); raise InvalidPatternError as AWS would.
+
+    Text longer than the pattern size quota raises PatternTooLargeError (an
+    InvalidPatternError): ``size_limit`` characters, else ``EVENTCOMPOSER_PATTERN_SIZE_LIMIT``,
+    else AWS's default of 2048. A parsed dict is not measured (AWS only ever sees text).
+    """
     if not isinstance(pattern, (str, bytes, bytearray, dict)):
         raise InvalidPatternError("Filter is not an object")
+    if not isinstance(pattern, dict):
+        check_size(pattern, size_limit)
     return CompiledPattern(pattern)
 
 
 @lru_cache(maxsize=512)
-def _compile_text(text: str) -> CompiledPattern:
+def _compile_text(text: str, limit: int) -> CompiledPattern:
     """Compiled patterns for ``matches``/``explain`` (never handed out, so safe to share)."""
+    check_size(text, limit)
     return CompiledPattern(text)
 
 
 def _compiled(pattern: str | dict[str, Any]) -> CompiledPattern:
-    return _compile_text(pattern) if isinstance(pattern, str) else compile_pattern(pattern)
+    if isinstance(pattern, str):
+        return _compile_text(pattern, size_limit())
+    return compile_pattern(pattern)
 
 
 def _event(event: str | dict[str, Any]) -> dict[str, Any]:

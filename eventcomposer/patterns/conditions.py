@@ -44,15 +44,22 @@ def type_name(value: Any) -> str:
     return "number"
 
 
-def _ignore_case_regex(text: str) -> str:
-    """Regex source matching ``text`` with each character in its own, lower or upper case."""
+def _ignore_case_regex(text: str, reverse: bool = False) -> str:
+    """Regex source matching ``text`` with each character in its own, lower or upper case.
+
+    ``reverse``: the source matches the reversed text instead (for suffixes: matching the
+    reversed value from its start is linear, where searching for a suffix is not).
+    """
     out = []
-    for char in text:
-        variants = sorted({char, char.lower(), char.upper()}, key=lambda v: (-len(v), v))
-        if len(variants) == 1:
+    for char in reversed(text) if reverse else text:
+        variants = {char, char.lower(), char.upper()}
+        if reverse:
+            variants = {variant[::-1] for variant in variants}
+        ordered = sorted(variants, key=lambda v: (-len(v), v))
+        if len(ordered) == 1:
             out.append(re.escape(char))
         else:
-            out.append("(?:" + "|".join(re.escape(v) for v in variants) + ")")
+            out.append("(?:" + "|".join(re.escape(v) for v in ordered) + ")")
     return "".join(out)
 
 
@@ -128,21 +135,20 @@ class StringTest(Condition):
 
 
 def _string_check(kind: str, text: str, ignore_case: bool) -> Callable[[str], bool]:
+    """A linear-time test for one string operator (no regex that can backtrack on the value)."""
     if kind == "wildcard":
-        pattern = wildcard.to_regex(text)
-        return lambda value: pattern.fullmatch(value) is not None
+        return wildcard.matcher(text)
     if not ignore_case and kind == "prefix":
         return lambda value: value.startswith(text)
     if not ignore_case and kind == "suffix":
         return lambda value: value.endswith(text)
-    source = _ignore_case_regex(text)
     if kind == "prefix":
-        rx = re.compile(source, re.DOTALL)
+        rx = re.compile(_ignore_case_regex(text), re.DOTALL)
         return lambda value: rx.match(value) is not None
     if kind == "suffix":
-        rx = re.compile("(?:" + source + r")\Z", re.DOTALL)
-        return lambda value: rx.search(value) is not None
-    rx = re.compile(source, re.DOTALL)  # equals-ignore-case
+        rx = re.compile(_ignore_case_regex(text, reverse=True), re.DOTALL)
+        return lambda value: rx.match(value[::-1]) is not None
+    rx = re.compile(_ignore_case_regex(text), re.DOTALL)  # equals-ignore-case
     return lambda value: rx.fullmatch(value) is not None
 
 

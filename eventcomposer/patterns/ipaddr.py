@@ -89,5 +89,6 @@ def parse_cidr(text: str) -> tuple[int, int, int]:
         raise ValueError("IPv4 mask bits must be < 32")
     if size == 16 and mask > 127:
         raise ValueError("IPv6 mask bits must be < 128")
-    host_bits = size * 8 - mask
-    return (size, base, base | ((1 << host_bits) - 1))
+    host_mask = (1 << (size * 8 - mask)) - 1
+    network = base & ~host_mask
+    return (size, network, network | host_mask)

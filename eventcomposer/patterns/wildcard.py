@@ -12,7 +12,7 @@ field). AWS rejects a rule whose complexity exceeds ``COMPLEXITY_LIMIT``.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 COMPLEXITY_LIMIT = 10
 TOO_COMPLEX = (
@@ -52,25 +52,57 @@ def parse(text: str) -> list[int]:
     return tokens
 
 
-def to_regex(text: str) -> re.Pattern[str]:
-    """A compiled regex that fully matches what the (already valid) wildcard value matches."""
+def segments(text: str) -> list[str]:
+    """The literal runs between the stars of an (already valid) wildcard value, unescaped."""
     parts: list[str] = []
     literal: list[str] = []
     i = 0
     while i < len(text):
         char = text[i]
         if char == "*":
-            parts.append(re.escape("".join(literal)))
+            parts.append("".join(literal))
             literal = []
-            parts.append(".*")
         elif char == "\\":
             literal.append(text[i + 1])
             i += 1
         else:
             literal.append(char)
         i += 1
-    parts.append(re.escape("".join(literal)))
-    return re.compile("".join(parts), re.DOTALL)
+    parts.append("".join(literal))
+    return parts
+
+
+def matcher(text: str) -> Callable[[str], bool]:
+    """A test that fully matches what the (already valid) wildcard value matches.
+
+    Linear in the value, never a backtracking regex: the value must start with the first
+    literal run and end with the last, and the runs between must occur in order in what lies
+    between; taking each at its leftmost occurrence is always right for ``*``-only globs, and
+    each ``str.find`` is linear (CPython switches to the two-way algorithm on hard inputs).
+    Matching characters instead of event-ruler's UTF-8 bytes gives the same answers: UTF-8 is
+    self-synchronising, so a literal run can only match at a character boundary.
+    """
+    runs = segments(text)
+    if len(runs) == 1:
+        only = runs[0]
+        return lambda value: value == only
+    first, last = runs[0], runs[-1]
+    middle = tuple(run for run in runs[1:-1] if run)
+    least = len(first) + len(last) + sum(len(run) for run in middle)
+
+    def check(value: str) -> bool:
+        if len(value) < least or not value.startswith(first) or not value.endswith(last):
+            return False
+        position = len(first)
+        end = len(value) - len(last)
+        for run in middle:
+            found = value.find(run, position, end)
+            if found < 0:
+                return False
+            position = found + len(run)
+        return True
+
+    return check
 
 
 # --- complexity -----------------------------------------------------------------------------
