@@ -102,8 +102,7 @@ def test_yaml_error_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error_of(tmp_path, "name: x\nbuss: orders\nentries: []\n") == (
-        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, EndpointId, "
-        "entries)"
+        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, EndpointId, entries)"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +18,9 @@ from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rule
 from eventcomposer.core.target_input import rule_target_inputs
 from eventcomposer.patterns import Explanation, InvalidPatternError, compile_pattern, size_limit
 from eventcomposer.patterns.size import ENVIRONMENT as PATTERN_SIZE_ENV
+
+if TYPE_CHECKING:
+    from eventcomposer.sending import RuleContext
 
 
 def _size_limit(args: argparse.Namespace) -> int | None:
@@ -160,7 +163,7 @@ def run_rules(args: argparse.Namespace) -> int:
     if limit is not None:  # the rules' patterns are judged against this account's quota
         os.environ[PATTERN_SIZE_ENV] = str(limit)
     try:
-        return _report_rules(args, batch, rules_by_bus, region)
+        return _report_rules(args, batch, rules_by_bus, contexts)
     finally:
         if limit is not None:
             if saved is None:
@@ -170,8 +173,12 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def _report_rules(
-    args: argparse.Namespace, batch: Any, rules_by_bus: dict[str, Any], region: str
+    args: argparse.Namespace,
+    batch: Any,
+    rules_by_bus: dict[str, Any],
+    contexts: dict[str, RuleContext],
 ) -> int:
+    """Each entry against the rules of its bus, in the account and region of events there."""
     unrouted = 0
     for number, (entry, origin) in enumerate(zip(batch.entries, batch.origins, strict=True), 1):
         bus = entry.event_bus_name or "default"

@@ -91,3 +91,25 @@ async def test_narrow_terminals_hide_the_panel_until_asked(
         assert not app.query_one("#side-panel").display
         await pilot.press("ctrl+b")
         assert app.query_one("#side-panel").display
+
+
+async def test_a_matching_rules_pattern_view_shows_what_its_target_receives(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    from textual.widgets import Static
+
+    from eventcomposer.tui.screens.pattern_view import PatternViewScreen
+
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=WIDE) as pilot:
+        await ready(pilot)
+        app.open_preset(presets_dir / "order-placed-large.yaml")
+        await wait_for(pilot, lambda: verdict(app, "large-orders") is Verdict.MATCH)
+        panel = panel_of(app)
+        panel.open_pattern([r.name for r in panel.rules].index("large-orders"))
+        await wait_for(pilot, lambda: isinstance(app.screen, PatternViewScreen))
+        await wait_for(pilot, lambda: app.screen.query("#pattern-targets"))
+        shown = str(app.screen.query_one("#pattern-targets", Static).content)
+        assert "What each target receives" in shown
+        assert "demo-orders-large-orders" in shown
+        assert '"detail-type": "Order Placed"' in shown or '"detail-type":"Order Placed"' in shown

@@ -1,8 +1,10 @@
-"""A rule's event pattern, pretty-printed, with the verdict on each of its fields."""
+"""A rule's event pattern, pretty-printed, with the verdict on each of its fields and, when it
+matches, what each of its targets receives."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -58,15 +60,36 @@ def explanation_text(verdict: RuleVerdict | None) -> Text:
     return text
 
 
+def targets_text(rule: RuleInfo, verdict: RuleVerdict | None, event: Any) -> Text:
+    """For a matching rule, what each target receives (the event, Input, InputPath or the
+    InputTransformer's output), predicted as EventBridge builds it."""
+    text = Text()
+    if verdict is None or verdict.verdict is not Verdict.MATCH or event is None:
+        return text
+    from eventcomposer.core.target_input import rule_target_inputs
+
+    text.append("\nWhat each target receives\n", style="bold")
+    for target, received in rule_target_inputs(rule, event):
+        text.append(f"→ {target.arn}", style="green")
+        text.append(f"  ({received.kind})\n", style="dim")
+        body = "(nothing is delivered)" if received.body is None else received.body
+        text.append(f"{body}\n")
+        for note in received.notes:
+            text.append(f"  note: {note}\n", style="yellow")
+    return text
+
+
 class PatternViewScreen(ModalScreen[None]):
     """Shows one rule's pattern and, for the entry being edited, why each field (mis)matches."""
 
     BINDINGS = [Binding("escape,q,p,enter", "close", "Close", id="pattern_view.close")]
 
-    def __init__(self, rule: RuleInfo, verdict: RuleVerdict | None) -> None:
+    def __init__(self, rule: RuleInfo, verdict: RuleVerdict | None, event: Any = None) -> None:
         super().__init__()
         self.rule = rule
         self.verdict = verdict
+        #: The event judged (for what each target receives).
+        self.event = event
 
     def compose(self) -> ComposeResult:
         rule = self.rule
@@ -83,6 +106,9 @@ class PatternViewScreen(ModalScreen[None]):
                     Text(pretty_pattern(rule.event_pattern)), id="pattern-json", markup=False
                 )
                 yield Static(explanation_text(self.verdict), id="pattern-explanation")
+                yield Static(
+                    targets_text(self.rule, self.verdict, self.event), id="pattern-targets"
+                )
             yield Static("Esc closes", id="pattern-hint")
 
     def action_close(self) -> None:

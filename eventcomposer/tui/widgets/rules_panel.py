@@ -261,6 +261,8 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.debounce = debounce
+        #: The event the verdicts are about (the entry as EventBridge would deliver it).
+        self.event: dict[str, object] | None = None
         #: (account, region) of events on the bus, from the app; None: read off the rules' ARNs.
         self.context: tuple[str, str] | None = None
         #: Seconds one evaluation of every rule may take before the rest are left unjudged.
@@ -368,7 +370,7 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
         from eventcomposer.tui.screens.pattern_view import PatternViewScreen
 
         rule = self.rules[index]
-        self.app.push_screen(PatternViewScreen(rule, self.verdict_for(rule.name)))
+        self.app.push_screen(PatternViewScreen(rule, self.verdict_for(rule.name), self.event))
 
     def action_reload_rules(self) -> None:
         """Ask the app to fetch the bus's rules again."""
@@ -411,6 +413,7 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
     def _evaluate_worker(
         self, generation: int, rules: tuple[RuleInfo, ...], entry: Entry | None
     ) -> None:
+        event: dict[str, object] | None = None
         if entry is None or not rules:
             verdicts: list[RuleVerdict] = []
         else:
@@ -422,12 +425,15 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
                 self._from_thread(self._evaluation_failed, generation, str(exc))
                 return
         if not get_current_worker().is_cancelled:
-            self._from_thread(self._evaluated, generation, verdicts)
+            self._from_thread(self._evaluated, generation, verdicts, event)
 
-    def _evaluated(self, generation: int, verdicts: list[RuleVerdict]) -> None:
+    def _evaluated(
+        self, generation: int, verdicts: list[RuleVerdict], event: dict[str, object] | None
+    ) -> None:
         if generation != self._eval_generation:
             return
         self.verdicts = verdicts
+        self.event = event
         self._show_rows()
         self._update_status()
         self.post_message(self.Evaluated(list(verdicts)))
