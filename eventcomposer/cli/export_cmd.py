@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from eventcomposer.cli import exit_codes
-from eventcomposer.cli.context import error, limits_from
+from eventcomposer.cli.context import error, limits_from, out
+from eventcomposer.core.cli_formats import InputFormatError, parse_any, read_argument
 from eventcomposer.core.export import aws_cli_export, boto3_snippet
 from eventcomposer.core.files import atomic_write_text
+from eventcomposer.core.presets import Preset, PresetError, dump_preset, save_preset
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -55,3 +58,39 @@ def _note(message: str) -> None:
     from eventcomposer.cli.context import err
 
     err.print(message)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    to_stdout = args.output_file == "-"
+    target = Path(args.output_file)
+    if not to_stdout and target.exists() and not args.force:
+        error(f"{target} exists; pass --force to overwrite it")
+        return exit_codes.BAD_INPUT
+    try:
+        text, name = read_argument(args.source)  # - and file://- read standard input
+        document = parse_any(text, name)
+    except InputFormatError as exc:
+        error(str(exc))
+        return exit_codes.BAD_INPUT
+    if not document.entries:
+        error(f"{name}: holds no entries")
+        return exit_codes.BAD_INPUT
+    preset = Preset(
+        name=args.name or ("imported" if to_stdout else target.stem),
+        entries=document.entries,
+        bus=args.bus,
+        endpoint_id=document.endpoint_id,
+    )
+    for entry in preset.entries:
+        entry.detail_as_mapping = True  # Detail reads better (and diffs better) as YAML
+    if to_stdout:
+        sys.stdout.write(dump_preset(preset))
+        return exit_codes.OK
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        save_preset(preset, target, round_trip=False)  # a new preset, even with --force
+    except (OSError, PresetError) as exc:
+        error(f"can't write {target}: {getattr(exc, 'strerror', None) or exc}")
+        return exit_codes.BAD_INPUT
+    out.print(f"wrote {target}: {len(preset.entries)} entries")
+    return exit_codes.OK

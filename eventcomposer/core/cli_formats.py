@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from eventcomposer.core.entries import Entry, EntryFormatError
@@ -159,10 +159,8 @@ def cli_time(value: Any, where: str = "Time") -> str:
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InputFormatError(f"{where}, Time: must be a timestamp, not {type(value).__name__}")
-    from botocore.utils import parse_to_aware_datetime
-
     try:
-        moment = parse_to_aware_datetime(value).astimezone(timezone.utc)
+        moment = _aware_datetime(value).astimezone(timezone.utc)
     except (ValueError, OverflowError, OSError) as exc:
         raise InputFormatError(
             f"{where}, Time: {value!r} is not a timestamp the AWS CLI accepts ({exc})"
@@ -171,6 +169,20 @@ def cli_time(value: Any, where: str = "Time") -> str:
     if moment.microsecond:
         text += f".{moment.microsecond:06d}".rstrip("0")
     return text + "Z"
+
+
+def _aware_datetime(value: str | int | float) -> datetime:
+    """A timestamp read as botocore reads one (``botocore.utils.parse_timestamp``): a number, or
+    text of one, is epoch seconds; other text goes to dateutil's parser; no offset means UTC."""
+    from dateutil import parser, tz
+
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        moment = parser.parse(str(value), tzinfos={"GMT": tz.tzutc()})
+    else:
+        moment = datetime.fromtimestamp(seconds, tz.tzutc())
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz.tzutc())
 
 
 def _is_placeholder(key: str, value: Any) -> bool:
