@@ -1,6 +1,7 @@
 """The Tail and Archives screens opened from the real composer, by their keys and the palette,
-against the local EventBridge: an event sent to the batch's bus shows in the Tail screen, and no
-``eventcomposer-tail-*`` rule or queue is left once it is closed or the composer quits."""
+against the local EventBridge: an event sent to the batch's bus shows in the Tail screen and is
+captured into the presets tree, and no ``eventcomposer-tail-*`` rule or queue is left once the
+screen is closed or the composer quits."""
 
 from __future__ import annotations
 
@@ -108,10 +109,19 @@ async def test_ctrl_t_tails_the_batch_bus_and_closing_removes_the_rule_and_queue
         ]
         assert "1 event(s)" in str(screen.query_one("#tail-status", Static).content)
 
+        await pilot.press("c")  # captured as a preset, which the composer's tree then lists
+        await wait_for(pilot, lambda: screen.last_saved is not None)
+        saved = screen.last_saved
+        assert saved is not None and saved.parent == presets_dir / "captured"
+        await wait_for(pilot, lambda: saved in app.browser.paths)
+
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
         await app.workers.wait_for_complete()
         assert leftovers(events_client, sqs_client, bus) == []
+        await wait_for(pilot, lambda: any(n.title == "Tail stopped" for n in app._notifications))
+        note = next(str(n.message) for n in app._notifications if n.title == "Tail stopped")
+        assert note.startswith(f"Removed rule {screen.tail_name} on bus {bus}, queue ")
 
 
 async def test_quitting_with_the_tail_open_removes_the_rule_and_queue(
