@@ -37,10 +37,6 @@ def bus(events_client: Any) -> Iterator[str]:
     events_client.delete_event_bus(Name=name)
 
 
-def host_for(local_settings: AwsSettings, presets: Path, bus: str) -> WatchingHost:
-    return WatchingHost(TailScreen(bus=bus), local_settings, presets)
-
-
 def leftovers(events_client: Any, sqs_client: Any, bus: str) -> list[str]:
     rules = events_client.list_rules(EventBusName=bus, NamePrefix=PREFIX).get("Rules", [])
     queues = sqs_client.list_queues(QueueNamePrefix=PREFIX).get("QueueUrls", [])
@@ -63,9 +59,8 @@ def put(events_client: Any, bus: str, n: int) -> None:
 async def test_events_show_in_order_with_why_and_a_selection_is_captured(
     local_settings: AwsSettings, events_client: Any, sqs_client: Any, bus: str, tmp_path: Path
 ) -> None:
-    app = host_for(local_settings, tmp_path / "presets", bus)
-    screen = app.first_screen
-    assert isinstance(screen, TailScreen)
+    screen = TailScreen(bus=bus)
+    app = WatchingHost(screen, local_settings, tmp_path / "presets")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: screen.state == "tailing")
         for n in (1, 2, 3):
@@ -102,9 +97,8 @@ async def test_a_crash_of_the_app_still_removes_the_rule_and_queue(
         raise RuntimeError("a bug in the screen")
 
     monkeypatch.setattr(TailScreen, "action_toggle_time", boom)
-    app = host_for(local_settings, tmp_path, bus)
-    screen = app.first_screen
-    assert isinstance(screen, TailScreen)
+    screen = TailScreen(bus=bus)
+    app = WatchingHost(screen, local_settings, tmp_path)
     with pytest.raises(RuntimeError, match="a bug in the screen"):
         async with app.run_test() as pilot:
             await wait_for(pilot, lambda: screen.state == "tailing")
