@@ -92,7 +92,7 @@ class EventComposerApp(App[int]):
         Binding("f6", "history", "History", id="composer.history", show=False),
         Binding("f7", "preview", "Preview", id="composer.preview", show=False),
         Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
-        Binding("ctrl+t", "watch('tail')", "Tail", id="composer.tail", show=False),
+        Binding("ctrl+t", "watch('tail')", "Tail the bus", id="composer.tail", show=False),
         Binding("ctrl+g", "watch('archives')", "Archives", id="composer.archives", show=False),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
