@@ -3,8 +3,8 @@
 The app holds one composer model (``core.composer.Composer``, the only source of truth) and
 renders it (``show_state``); widgets post edits, which the app applies to the model. Before any
 action runs, what the inputs hold is applied (``run_action``), so an action never sees a model
-that lags behind the screen. Sending, preset files, drafts, round trips and I/O live in their
-own modules; boto3, moto and the AWS client are imported only in thread workers.
+that lags behind the screen. Sending, presets, drafts, round trips, tail and archives, and I/O
+live in their own modules; boto3, moto and the AWS client are imported only in thread workers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from eventcomposer.tui.messages import (
     FieldEdited,
     PresetChosen,
     PresetDeleteRequested,
+    WatchRequest,
 )
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
@@ -41,6 +42,7 @@ from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 from eventcomposer.tui.screens.help import COMPOSER_HELP
 from eventcomposer.tui.screens.history import HistoryScreen
 from eventcomposer.tui.sending import SendController
+from eventcomposer.tui.watching import Watching
 from eventcomposer.tui.widgets.batch_list import BatchList
 from eventcomposer.tui.widgets.entry_form import EntryForm
 from eventcomposer.tui.widgets.header import ComposerHeader
@@ -78,9 +80,9 @@ class EventComposerApp(App[int]):
 
     HELP = COMPOSER_HELP
 
-    # The footer shows these in this order, after the focused widget's own keys. The last four
-    # are left out of it: it overflows at 120 columns, and each key is a widget that the first
-    # frame would wait for (bench/startup.py); F1 and the palette list them.
+    # The footer shows these in this order, after the focused widget's own keys. Those with
+    # show=False are left out of it: it overflows at 120 columns, and each key is a widget that
+    # the first frame would wait for (bench/startup.py); F1 and the palette list them.
     BINDINGS = [
         Binding("f1", "help", "Help", id="composer.help"),
         Binding("f5", "send", "Send", id="composer.send"),
@@ -95,6 +97,8 @@ class EventComposerApp(App[int]):
         Binding("f6", "history", "History", id="composer.history", show=False),
         Binding("f7", "preview", "Preview", id="composer.preview", show=False),
         Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
+        Binding("ctrl+t", "watch('tail')", "Tail the bus", id="composer.tail", show=False),
+        Binding("ctrl+g", "watch('archives')", "Archives", id="composer.archives", show=False),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -121,6 +125,7 @@ class EventComposerApp(App[int]):
         #: The entry whose Detail the editor holds (edits there are applied to it).
         self._editor_entry = 0
         self.bus_and_rules = BusAndRules(self)
+        self.watching = Watching(self, self.backend, self.presets_dir, self.preset_files.written)
         self._composer_ready = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -217,25 +222,16 @@ class EventComposerApp(App[int]):
         if probing:
             startup_probe.composer_complete(self)
         elif self.backend.active is None:
-            self.backend.start_local(self._local_ready, self._local_failed)
+            self.backend.start_local(self.bus_and_rules.connected, self.bus_and_rules.not_connected)
         else:
             self.backend.warm_up(self.backend.active)
             if self.state.bus:
                 self.bus_and_rules.changed()
 
     def on_unmount(self) -> None:
-        """However the app ends, its draft's lock is freed (the draft stays if unsaved)."""
+        """However the app ends (quit, crash): drafts unlocked, tails' rules and queues removed."""
         self.drafts.release()
-
-    def _local_ready(self, settings: AwsSettings) -> None:
-        self.header.settings = settings
-        self.header.starting = ""
-        self.notify(f"Local EventBridge ready at {settings.endpoint_url}", timeout=3)
-        self.bus_and_rules.changed()
-
-    def _local_failed(self, message: str) -> None:
-        self.header.starting = "local EventBridge failed to start"
-        self.set_status(f"The local EventBridge could not start: {message}", error=True)
+        self.watching.stop_all()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The composer's actions act on the main screen: not while a dialog is open."""
@@ -428,6 +424,14 @@ class EventComposerApp(App[int]):
     def _history_opened(self, event: HistoryScreen.Opened) -> None:
         self.backend.read_history(event.screen)
 
+    def action_watch(self, what: str) -> None:
+        """Ctrl+T / Ctrl+G: the Tail or the Archives screen on the batch's bus."""
+        self.watching.open(what)
+
+    @on(WatchRequest)
+    def _watch_request(self, request: WatchRequest) -> None:
+        self.watching.handle(request)
+
     # -- bus ------------------------------------------------------------------------------------
 
     def action_switch_bus(self) -> None:
@@ -462,11 +466,7 @@ class EventComposerApp(App[int]):
         self.preset_files.delete(event.path)
 
     def action_delete_preset(self) -> None:
-        node = self.browser.tree.cursor_node
-        path = node.data if node is not None and self.browser.tree.has_focus else None
-        if path is not None and path.suffix not in (".yaml", ".yml"):
-            path = None
-        self.preset_files.delete(path)
+        self.preset_files.delete_selected()
 
     # -- results, help and quitting -------------------------------------------------------------
 

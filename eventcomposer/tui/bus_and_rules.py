@@ -14,6 +14,7 @@ from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import SendReport
+    from eventcomposer.aws.settings import AwsSettings
     from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
@@ -33,6 +34,19 @@ class BusAndRules:
         self._toggled = False
 
     # -- the batch's bus ------------------------------------------------------------------------
+
+    def connected(self, settings: AwsSettings) -> None:
+        """The embedded local EventBridge is up: the header says where events go now."""
+        app = self.app
+        app.header.settings = settings
+        app.header.starting = ""
+        app.notify(f"Local EventBridge ready at {settings.endpoint_url}", timeout=3)
+        self.changed()
+
+    def not_connected(self, message: str) -> None:
+        """The embedded local EventBridge could not start."""
+        self.app.header.starting = "local EventBridge failed to start"
+        self.app.set_status(f"The local EventBridge could not start: {message}", error=True)
 
     def pick(self) -> None:
         self.app.push_screen(BusPickerScreen(self.app.state.bus), self._chosen)

@@ -36,6 +36,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "import_entries",
     ),
     (
+        "Tail the bus",
+        "What really arrives on the batch's bus, and which rules match it (Ctrl+T)",
+        "watch('tail')",
+    ),
+    (
+        "Archives and replays",
+        "The bus's archives; replay one and follow it (Ctrl+G)",
+        "watch('archives')",
+    ),
+    (
         "Show or hide the rules panel",
         "Which rules on the bus match, and why not (Ctrl+B)",
         "toggle_rules",
@@ -81,5 +91,6 @@ COMPOSER_ACTIONS = frozenset(
         "import_entries",
         "copy_aws_cli",
         "copy_boto3",
+        "watch",
     }
 )

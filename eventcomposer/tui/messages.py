@@ -57,3 +57,9 @@ class CopyRequested(Message):
     """The results table asks to copy text (an EventId) to the clipboard."""
 
     text: str
+
+
+class WatchRequest(Message):
+    """What the Tail and Archives screens ask the app for (each screen's own typed messages
+    derive from this): the app's ``tui.watching.Watching`` does the I/O in a worker and calls
+    the screen's ``show_*`` methods back with what it found."""

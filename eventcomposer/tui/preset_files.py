@@ -190,7 +190,20 @@ class PresetFiles:
         self.reload()
         return True
 
+    def written(self, path: Path) -> None:
+        """A preset was written elsewhere (a capture of the Tail screen): the tree shows it."""
+        self.app.browser.reload()
+
     # -- deleting -------------------------------------------------------------------------------
+
+    def delete_selected(self) -> None:
+        """Delete the preset highlighted in the tree, if it has the focus (else the open one)."""
+        tree = self.app.browser.tree
+        node = tree.cursor_node
+        path = node.data if node is not None and tree.has_focus else None
+        if path is not None and path.suffix not in (".yaml", ".yml"):
+            path = None
+        self.delete(path)
 
     def delete(self, path: Path | None = None) -> None:
         """Delete a preset file after confirmation (the open one by default)."""

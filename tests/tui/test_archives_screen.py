@@ -1,31 +1,23 @@
-"""The Archives screen on a minimal app, against the local EventBridge: the bus's archives are
-listed, and a replay of one is followed to its end state."""
+"""The Archives screen on a minimal app (its I/O done app-side by ``tui.watching``, as in the
+composer), against the local EventBridge: the bus's archives are listed, and a replay of one is
+followed to its end state."""
 
 from __future__ import annotations
 
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.widgets import Input
-from tui_helpers import wait_for
+from tui_helpers import WatchingHost, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.screens.archives import ArchivesScreen
 
 pytestmark = pytest.mark.timeout(60)
-
-
-class Host(App[None]):
-    def __init__(self, screen: ArchivesScreen) -> None:
-        super().__init__()
-        self.archives_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.archives_screen)
 
 
 @pytest.fixture
@@ -42,13 +34,11 @@ def archive(events_client: Any) -> Iterator[tuple[str, str]]:
 
 
 async def test_archives_are_listed_and_a_replay_reaches_its_end_state(
-    local_settings: AwsSettings, archive: tuple[str, str]
+    local_settings: AwsSettings, archive: tuple[str, str], tmp_path: Path
 ) -> None:
-    from eventcomposer.aws.client import client
-
     bus, name = archive
-    screen = ArchivesScreen(lambda: client(local_settings, "events"), bus)
-    async with Host(screen).run_test(size=(140, 30)) as pilot:
+    screen = ArchivesScreen(bus)
+    async with WatchingHost(screen, local_settings, tmp_path).run_test(size=(140, 30)) as pilot:
         await wait_for(pilot, lambda: bool(screen.archives))
         assert [a.name for a in screen.archives] == [name]
         assert "1 archive(s) of bus" in str(screen.query_one("#archives-status").render())

@@ -1,6 +1,7 @@
-"""The Tail screen on a minimal app, against the local EventBridge: events arrive in order with the
-rules that match them, a selection is captured as a preset, and nothing ``eventcomposer-tail-*``
-is left after closing the screen or after the app crashes."""
+"""The Tail screen on a minimal app (its I/O done app-side by ``tui.watching``, as in the
+composer), against the local EventBridge: events arrive in order with the rules that match them, a
+selection is captured as a preset, and nothing ``eventcomposer-tail-*`` is left after closing the
+screen or after the app crashes."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
-from tui_helpers import wait_for
+from tui_helpers import WatchingHost, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.aws.tail import PREFIX
@@ -21,17 +21,6 @@ from eventcomposer.core.presets import load_preset
 from eventcomposer.tui.screens.tail import TailScreen
 
 pytestmark = pytest.mark.timeout(60)
-
-
-class Host(App[None]):
-    """Just enough app to push the screen onto."""
-
-    def __init__(self, screen: TailScreen) -> None:
-        super().__init__()
-        self.tail_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.tail_screen)
 
 
 @pytest.fixture
@@ -46,15 +35,6 @@ def bus(events_client: Any) -> Iterator[str]:
     yield name
     events_client.delete_rule(Name="big", EventBusName=name)
     events_client.delete_event_bus(Name=name)
-
-
-def screen_for(local_settings: AwsSettings, presets: Path, bus: str) -> TailScreen:
-    def clients() -> tuple[Any, Any]:
-        from eventcomposer.aws.client import client
-
-        return client(local_settings, "events"), client(local_settings, "sqs")
-
-    return TailScreen(clients, presets, bus=bus)
 
 
 def leftovers(events_client: Any, sqs_client: Any, bus: str) -> list[str]:
@@ -79,8 +59,8 @@ def put(events_client: Any, bus: str, n: int) -> None:
 async def test_events_show_in_order_with_why_and_a_selection_is_captured(
     local_settings: AwsSettings, events_client: Any, sqs_client: Any, bus: str, tmp_path: Path
 ) -> None:
-    screen = screen_for(local_settings, tmp_path / "presets", bus)
-    app = Host(screen)
+    screen = TailScreen(bus=bus)
+    app = WatchingHost(screen, local_settings, tmp_path / "presets")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: screen.state == "tailing")
         for n in (1, 2, 3):
@@ -92,6 +72,7 @@ async def test_events_show_in_order_with_why_and_a_selection_is_captured(
         assert "✗ big  detail.n: 1 is not in numeric range > 1" in why
 
         await pilot.press("down", "space", "t", "c")  # the 2nd event, with its Time
+        await wait_for(pilot, lambda: screen.last_saved is not None)  # saved in a worker
         assert screen.last_saved is not None
         preset = load_preset(screen.last_saved)
         assert screen.last_saved.parent == tmp_path / "presets" / "captured"
@@ -116,8 +97,8 @@ async def test_a_crash_of_the_app_still_removes_the_rule_and_queue(
         raise RuntimeError("a bug in the screen")
 
     monkeypatch.setattr(TailScreen, "action_toggle_time", boom)
-    screen = screen_for(local_settings, tmp_path, bus)
-    app = Host(screen)
+    screen = TailScreen(bus=bus)
+    app = WatchingHost(screen, local_settings, tmp_path)
     with pytest.raises(RuntimeError, match="a bug in the screen"):
         async with app.run_test() as pilot:
             await wait_for(pilot, lambda: screen.state == "tailing")

@@ -5,13 +5,43 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import on
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
+
+from eventcomposer.tui.backend import Backend
+from eventcomposer.tui.messages import WatchRequest
+from eventcomposer.tui.watching import Watching
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import SendReport
+    from eventcomposer.aws.settings import AwsSettings
     from eventcomposer.tui.app import EventComposerApp
+
+
+class WatchingHost(App[None]):
+    """Just enough app to push a Tail or Archives screen onto: the composer's backend and
+    ``Watching`` do the screen's I/O, as in the composer (and end its tail on unmount)."""
+
+    def __init__(self, screen: Screen[None], settings: AwsSettings, presets_dir: Path) -> None:
+        super().__init__()
+        self.first_screen = screen
+        self.backend = Backend(self, settings)
+        self.watching = Watching(self, self.backend, presets_dir)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first_screen)
+
+    @on(WatchRequest)
+    def _watch_request(self, request: WatchRequest) -> None:
+        self.watching.handle(request)
+
+    def on_unmount(self) -> None:
+        self.watching.stop_all()
 
 
 async def wait_for(

@@ -1,25 +1,69 @@
-"""The Archives screen: a bus's archives, and an EventBridge replay of one with its progress."""
+"""The Archives screen: a bus's archives, and an EventBridge replay of one with its progress.
+
+The screen only displays: it asks the app for the archives (``Opened``), to start a replay and
+follow it (``ReplayRequested``) and to cancel it (``CancelRequested``); the app's workers
+(``tui.watching``) call ``show_archives``, ``show_replay``, ``show_cancelled`` or ``show_error``
+back. When the screen goes (``Closed``), the app stops following the replay, which goes on in
+EventBridge.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-if TYPE_CHECKING:
-    from eventcomposer.aws.archives import ArchiveInfo, ReplayStatus
+from eventcomposer.tui.messages import WatchRequest
 
-#: Seconds between two DescribeReplay calls while a replay runs.
-POLL_SECONDS = 2.0
+
+class Archive(Protocol):
+    """An archive, as the screen lists it (``aws.archives.ArchiveInfo`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def bus(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def event_count(self) -> int: ...
+
+    @property
+    def size_bytes(self) -> int: ...
+
+    @property
+    def created(self) -> datetime | None: ...
+
+
+class Replay(Protocol):
+    """A replay's state, as the screen shows it (``aws.archives.ReplayStatus`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    @property
+    def progress(self) -> float | None: ...
 
 
 class ArchivesScreen(Screen[None]):
@@ -48,14 +92,43 @@ running replay goes on in EventBridge.
         Binding("x", "cancel_replay", "Cancel replay", id="archives.cancel"),
     ]
 
-    def __init__(self, events_factory: Callable[[], Any], bus: str | None = None) -> None:
-        """``events_factory`` makes an events client; it is called in a worker."""
+    @dataclass
+    class Opened(WatchRequest):
+        """The screen is shown: the app lists the archives of its bus (``show_archives``)."""
+
+        screen: ArchivesScreen
+
+    @dataclass
+    class ReplayRequested(WatchRequest):
+        """Replay ``archive``'s events from ``start`` to ``end`` onto ``to_bus`` (None: the
+        archived bus); the app follows it to its end (``show_replay``)."""
+
+        screen: ArchivesScreen
+        archive: str
+        start: datetime
+        end: datetime
+        to_bus: str | None
+
+    @dataclass
+    class CancelRequested(WatchRequest):
+        """Cancel the replay ``name`` (``show_cancelled``)."""
+
+        screen: ArchivesScreen
+        name: str
+
+    @dataclass
+    class Closed(WatchRequest):
+        """The screen is gone: the app stops following the replay."""
+
+        screen: ArchivesScreen
+
+    def __init__(self, bus: str | None = None) -> None:
         super().__init__()
-        self.events_factory = events_factory
         self.bus = bus
-        self.archives: list[ArchiveInfo] = []
-        self.replay: ReplayStatus | None = None
-        self._stop = threading.Event()
+        self.archives: list[Archive] = []
+        self.replay: Replay | None = None
+        #: A replay was asked for and has not been reported yet.
+        self.starting = False
 
     def compose(self) -> ComposeResult:
         yield Static("Loading archives…", id="archives-status")
@@ -73,26 +146,26 @@ running replay goes on in EventBridge.
         table = self.query_one("#archives-list", DataTable)
         table.add_columns("Archive", "Bus", "State", "Events", "Bytes", "Created (UTC)")
         table.focus()
-        self.load_archives()
+        self.post_message(self.Opened(self))
+
+    def on_unmount(self) -> None:
+        self.app.post_message(self.Closed(self))
 
     def _status(self, text: str, style: str = "") -> None:
         if self.is_attached:
             self.query_one("#archives-status", Static).update(Text(text, style=style))
 
-    @work(thread=True, exclusive=True, group="archives-list")
-    def load_archives(self) -> None:
-        from eventcomposer.aws.archives import list_archives
-        from eventcomposer.aws.errors import AwsProblem
+    # -- what the app's workers report ----------------------------------------------------------
 
-        try:
-            archives = list_archives(self.events_factory(), self.bus)
-        except AwsProblem as problem:
-            self.app.call_from_thread(self._status, f"Could not list archives: {problem}", "red")
+    def show_error(self, message: str) -> None:
+        """A listing, a replay or a cancel failed: ``message`` says which and why."""
+        self.starting = False
+        self._status(message, "red")
+
+    def show_archives(self, archives: Sequence[Archive]) -> None:
+        self.archives = list(archives)
+        if not self.is_attached:
             return
-        self.app.call_from_thread(self._show_archives, archives)
-
-    def _show_archives(self, archives: list[ArchiveInfo]) -> None:
-        self.archives = archives
         table = self.query_one("#archives-list", DataTable)
         table.clear()
         for archive in archives:
@@ -111,11 +184,29 @@ running replay goes on in EventBridge.
             else f"No archives{where}."
         )
 
+    def show_replay(self, status: Replay) -> None:
+        """The replay started, or moved on."""
+        self.starting = False
+        self.replay = status
+        progress = status.progress
+        done = f" {progress:.0%}" if progress is not None and not status.done else ""
+        reason = f" ({status.reason})" if status.reason else ""
+        style = {"COMPLETED": "green", "FAILED": "red", "CANCELLED": "yellow"}.get(status.state, "")
+        self._status(f"Replay {status.name}: {status.state}{done}{reason}", style)
+
+    def show_cancelled(self, name: str, state: str) -> None:
+        """EventBridge took the cancel (``state``: CANCELLING); the progress shows the rest."""
+        self.notify(f"Replay {name}: {state}")
+
+    # -- actions --------------------------------------------------------------------------------
+
     def action_replay(self) -> None:
         from eventcomposer.core.capture import parse_moment
 
-        if self.replay is not None and not self.replay.done:
-            self.notify(f"The replay {self.replay.name} is still running.", severity="warning")
+        if self.starting or (self.replay is not None and not self.replay.done):
+            name = self.replay.name if self.replay is not None and not self.starting else ""
+            which = f"The replay {name}" if name else "A replay"
+            self.notify(f"{which} is still running.", severity="warning")
             return
         table = self.query_one("#archives-list", DataTable)
         if not self.archives or table.row_count == 0:
@@ -133,31 +224,8 @@ running replay goes on in EventBridge.
             return
         to_bus = self.query_one("#replay-bus", Input).value.strip() or None
         self._status(f"Starting a replay of {archive.name}…")
-        self.run_replay(archive.name, start, end, to_bus)
-
-    @work(thread=True, exclusive=True, group="replay")
-    def run_replay(self, archive: str, start: datetime, end: datetime, to_bus: str | None) -> None:
-        """Start the replay and follow it until it ends or the screen closes."""
-        from eventcomposer.aws.archives import describe_replay, start_replay
-        from eventcomposer.aws.errors import AwsProblem
-
-        try:
-            events = self.events_factory()
-            status = start_replay(events, archive, start, end, to_bus)
-            self.app.call_from_thread(self._show_replay, status)
-            while not status.done and not self._stop.wait(POLL_SECONDS):
-                status = describe_replay(events, status.name)
-                self.app.call_from_thread(self._show_replay, status)
-        except AwsProblem as problem:
-            self.app.call_from_thread(self._status, f"Replay: {problem}", "red")
-
-    def _show_replay(self, status: ReplayStatus) -> None:
-        self.replay = status
-        progress = status.progress
-        done = f" {progress:.0%}" if progress is not None and not status.done else ""
-        reason = f" ({status.reason})" if status.reason else ""
-        style = {"COMPLETED": "green", "FAILED": "red", "CANCELLED": "yellow"}.get(status.state, "")
-        self._status(f"Replay {status.name}: {status.state}{done}{reason}", style)
+        self.starting = True
+        self.post_message(self.ReplayRequested(self, archive.name, start, end, to_bus))
 
     def action_cancel_replay(self) -> None:
         from eventcomposer.tui.screens.confirm import ConfirmScreen
@@ -169,24 +237,12 @@ running replay goes on in EventBridge.
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.cancel_worker(name)
+                self.post_message(self.CancelRequested(self, name))
 
         self.app.push_screen(
             ConfirmScreen(f"Cancel the replay {name}?", yes="Cancel it", no="Let it run"),
             answered,
         )
-
-    @work(thread=True, group="replay-cancel")
-    def cancel_worker(self, name: str) -> None:
-        from eventcomposer.aws.archives import cancel_replay
-        from eventcomposer.aws.errors import AwsProblem
-
-        try:
-            state = cancel_replay(self.events_factory(), name)
-        except AwsProblem as problem:
-            self.app.call_from_thread(self._status, f"Not cancelled: {problem}", "red")
-            return
-        self.app.call_from_thread(self.notify, f"Replay {name}: {state}")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -195,8 +251,4 @@ running replay goes on in EventBridge.
     def action_close(self) -> None:
         if self.replay is not None and not self.replay.done:
             self.notify(f"The replay {self.replay.name} goes on in EventBridge.", timeout=6)
-        self._stop.set()
         self.dismiss(None)
-
-    def on_unmount(self) -> None:
-        self._stop.set()

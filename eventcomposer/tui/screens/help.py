@@ -33,6 +33,8 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
   palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
   snippet.
 - **F3** formats the Detail; **F4** edits it in `$EDITOR`.
+- **Ctrl+T** tails the batch's bus: what really arrives, which rules match it and why,
+  captured as a preset with **c**; **Ctrl+G** lists the bus's archives and replays one.
 """
 
 

@@ -1,36 +1,30 @@
 """The Tail screen: what really arrives on a bus, which rules match it and why; capture to a preset.
 
-A worker the screen owns creates a temporary rule and queue (``eventcomposer.aws.tail``), polls
-the queue and removes both when the screen closes, when the worker fails, and when the screen is
-unmounted for any other reason (the app quitting or crashing). What a ``kill -9`` leaves behind
-is removed by the next tail, after saying so.
+The screen only displays. Shown, it asks the app to tail its bus (``Opened``): the app's worker
+(``tui.watching``) creates a temporary rule and queue, polls the queue and hands each event here
+with its rules' verdicts (``show_event``). When the screen goes, closed or with the app quitting or
+crashing, the app removes the rule and queue (``Closed``, and the app's own unmount). What a
+``kill -9`` leaves behind is removed by the next tail, after saying so. **c** asks the app to save
+the chosen events as a preset (``CaptureRequested``).
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
+from eventcomposer.core.rule_matching import RuleVerdict, Verdict
+from eventcomposer.tui.messages import WatchRequest
 
-if TYPE_CHECKING:
-    from eventcomposer.aws.tail import CleanupReport, Tail
-
-#: Makes (events client, sqs client); called in the screen's worker (it imports boto3).
-ClientsFactory = Callable[[], tuple[Any, Any]]
 #: Rows kept on screen; older events are dropped from the table (not from a running capture).
 MAX_ROWS = 1000
 
@@ -72,24 +66,39 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
         Binding("t", "toggle_time", "Keep Time", id="tail.time"),
     ]
 
-    def __init__(
-        self,
-        clients: ClientsFactory,
-        presets_dir: str | Path,
-        bus: str | None = None,
-        pattern: str | None = None,
-    ) -> None:
+    @dataclass
+    class Opened(WatchRequest):
+        """The screen is shown: the app tails its bus for it (``show_tailing``, ``show_event``,
+        ``show_stopped`` or ``show_failed``, and ``show_notice`` about earlier tails)."""
+
+        screen: TailScreen
+
+    @dataclass
+    class Closed(WatchRequest):
+        """The screen is gone (closed, or the app ending): the app stops the tail and removes
+        its rule and queue."""
+
+        screen: TailScreen
+
+    @dataclass
+    class CaptureRequested(WatchRequest):
+        """Save ``events`` as a preset in the presets folder's captured/ (``show_saved`` or
+        ``show_not_saved``)."""
+
+        screen: TailScreen
+        events: list[dict[str, Any]]
+        keep_time: bool
+
+    def __init__(self, bus: str | None = None, pattern: str | None = None) -> None:
         super().__init__()
-        self.clients = clients
-        self.presets_dir = Path(presets_dir)
         self.bus = bus or "default"
         self.pattern = pattern
         self.received: list[Received] = []
         self.keep_time = False
         self.state = "starting"  # starting | tailing | stopped | failed
+        #: The name of the tail's rule and queue, once created.
+        self.tail_name = ""
         self.last_saved: Path | None = None
-        self._stop = threading.Event()
-        self._tail: Tail | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(f"Tail of bus {self.bus}: starting…", id="tail-status")
@@ -103,68 +112,57 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
         table = self.query_one("#tail-events", DataTable)
         table.add_columns(" ", "Time (UTC)", "Source", "DetailType", "Rules that match")
         table.focus()
-        self.run_tail()
+        self.post_message(self.Opened(self))
 
-    # -- the worker ---------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        """However the screen goes (closed, the app quitting), the app removes the rule and
+        queue (when the app crashes, its own unmount does)."""
+        self.app.post_message(self.Closed(self))
 
-    @work(thread=True, exclusive=True, group="tail")
-    def run_tail(self) -> None:
-        """Create the rule and queue, poll until stopped, and always remove them."""
-        from eventcomposer.aws.errors import AwsProblem
-        from eventcomposer.aws.tail import MATCH_ALL, Tail, watched_rules
-        from eventcomposer.aws.tail_cleanup import clean_earlier_tails
+    # -- what the app's tail reports ------------------------------------------------------------
 
-        try:
-            events, sqs = self.clients()
-            clean_earlier_tails(
-                events, sqs, self.bus, say=lambda m: self._from_thread(self._notify, m)
-            )
-            rules = watched_rules(events, self.bus)
-            self._tail = Tail(events, sqs, self.bus, self.pattern or MATCH_ALL)
-            if self._stop.is_set():
-                return
-            self._tail.start()
-            self._from_thread(self._set_state, "tailing", "")
-            while not self._stop.is_set():
-                for event in self._tail.receive(1):
-                    self._from_thread(self._add, Received(event, evaluate_rules(rules, event)))
-        except AwsProblem as problem:
-            self._from_thread(self._set_state, "failed", str(problem))
-        except Exception as exc:  # the screen must not leak resources on any failure
-            self._from_thread(self._set_state, "failed", f"{type(exc).__name__}: {exc}")
-        finally:
-            report = self._remove()
-            if self.state != "failed":
-                self._from_thread(self._set_state, "stopped", _removed_text(report))
+    def show_notice(self, message: str) -> None:
+        """What an earlier tail left behind, and that it is being removed."""
+        self.notify(message, title="Earlier tail cleaned up", timeout=8)
 
-    def _from_thread(self, callback: Callable[..., None], *args: Any) -> None:
-        """Run ``callback`` on the UI thread, unless the app is already gone."""
-        if self._stop.is_set() and not self.is_attached:
-            return
-        try:
-            self.app.call_from_thread(callback, *args)
-        except Exception:
-            return  # the app is closing: nothing left to show
+    def show_tailing(self, name: str) -> None:
+        """The rule and queue ``name`` exist: events arrive from now on."""
+        self.tail_name = name
+        self._set_state("tailing", "")
 
-    def _remove(self) -> CleanupReport | None:
-        tail = self._tail
-        return tail.close() if tail is not None else None
+    def show_stopped(self, removed: str) -> None:
+        """The tail ended; ``removed`` says what was removed (and what could not be)."""
+        self._set_state("stopped", removed)
+
+    def show_failed(self, message: str) -> None:
+        self._set_state("failed", message)
+
+    def show_event(self, event: dict[str, Any], verdicts: list[RuleVerdict]) -> None:
+        """An event arrived; ``verdicts``: each rule of the bus on it."""
+        self._add(Received(event, verdicts))
+
+    def show_saved(self, path: Path, count: int) -> None:
+        self.last_saved = path
+        self.notify(f"Saved {count} event(s) as {path}", title="Captured", timeout=8)
+
+    def show_not_saved(self, message: str, nothing: bool = False) -> None:
+        """The capture was not saved: ``nothing`` to save, or the file could not be written."""
+        if nothing:
+            self.notify(f"Nothing to save: {message}", severity="warning")
+        else:
+            self.notify(message, title="Not saved", severity="error", timeout=10)
 
     # -- showing events ----------------------------------------------------------------------
-
-    def _notify(self, message: str) -> None:
-        self.notify(message, title="Earlier tail cleaned up", timeout=8)
 
     def _set_state(self, state: str, message: str) -> None:
         self.state = state
         if not self.is_attached:
             return
-        name = self._tail.name if self._tail is not None else ""
         count = f"{len(self.received)} event(s)"
         time_note = "; Time kept in captures" if self.keep_time else ""
         texts = {
             "starting": f"Tail of bus {self.bus}: starting…",
-            "tailing": f"Tailing bus {self.bus} through {name}: {count}{time_note}. "
+            "tailing": f"Tailing bus {self.bus} through {self.tail_name}: {count}{time_note}. "
             "Esc stops and removes the rule and queue.",
             "stopped": f"Stopped: {count}. {message}",
             "failed": f"Tail failed: {message}",
@@ -229,46 +227,8 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
 
     def action_capture(self) -> None:
         """Save the selected events (or all) as a preset in the presets folder's captured/."""
-        from eventcomposer.core.capture import CaptureError, preset_from_events
-        from eventcomposer.core.presets import PresetError, preset_path, save_preset
-
         chosen = [r.event for r in self.received if r.selected] or [r.event for r in self.received]
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        bus_label = self.bus.rsplit("/", 1)[-1]
-        try:
-            preset = preset_from_events(
-                chosen,
-                name=f"Captured from {bus_label} at {stamp}",
-                bus=self.bus,
-                keep_time=self.keep_time,
-                description=f"{len(chosen)} event(s) captured by the Tail screen",
-            )
-            path = preset_path(self.presets_dir, f"captured/{bus_label}-{stamp}.yaml")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_preset(preset, path)
-        except CaptureError as exc:
-            self.notify(f"Nothing to save: {exc}", severity="warning")
-            return
-        except (PresetError, OSError) as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
-        self.last_saved = path
-        self.notify(f"Saved {len(chosen)} event(s) as {path}", title="Captured", timeout=8)
+        self.post_message(self.CaptureRequested(self, chosen, self.keep_time))
 
     def action_close(self) -> None:
-        self._stop.set()
         self.dismiss(None)
-
-    def on_unmount(self) -> None:
-        """However the screen goes (closed, app quit, a crash), stop and remove everything."""
-        self._stop.set()
-        self._remove()
-
-
-def _removed_text(report: CleanupReport | None) -> str:
-    if report is None:
-        return "Nothing was created."
-    text = f"Removed {', '.join(report.removed)}." if report.removed else ""
-    if report.failed:
-        text += f" Not removed: {'; '.join(report.failed)}"
-    return text.strip()
