@@ -192,7 +192,7 @@ class PresetFiles:
 
     def written(self, path: Path) -> None:
         """A preset was written elsewhere (a capture of the Tail screen): the tree shows it."""
-        self.app.browser.reload()
+        self.reload()
 
     # -- deleting -------------------------------------------------------------------------------
 
