@@ -363,7 +363,7 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage error: SystemExit(2), the message printed
     problem = _check_environment(args)
     if problem:
         print(f"eventcomposer: error: {problem}", file=sys.stderr)
