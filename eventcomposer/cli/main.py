@@ -370,8 +370,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     module, function = _COMMANDS[args.command]
     try:
-        # Each command's module is imported only when it runs: start-up stays small.
-        return getattr(importlib.import_module(module), function)(args)
+        if args.command is None:  # the TUI handles its own keys and signals
+            return getattr(importlib.import_module(module), function)(args)
+        from eventcomposer.cli.context import stop_signals
+
+        with stop_signals():  # SIGTERM/SIGHUP end a command (a send: cleanly) like Ctrl+C
+            # Each command's module is imported only when it runs: start-up stays small.
+            return getattr(importlib.import_module(module), function)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
