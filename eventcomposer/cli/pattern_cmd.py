@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +12,7 @@ from eventcomposer.cli.context import error, out, settings_from
 from eventcomposer.core.cli_formats import InputFormatError, read_argument
 from eventcomposer.core.envelope import event_for_entry
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
+from eventcomposer.core.validation import load_json
 from eventcomposer.patterns import Explanation, InvalidPatternError, compile_pattern
 
 
@@ -28,14 +28,11 @@ def run_pattern(args: argparse.Namespace) -> int:
     except InvalidPatternError as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
-    try:
-        event = json.loads(event_text)
-    except json.JSONDecodeError as exc:
-        error(
-            f"--event {event_name}: not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}"
-        )
+    loaded = load_json(event_text)  # within AWS's limits: depth, int64, no NaN; never raises
+    if loaded.problem:
+        error(f"--event {event_name}: {loaded.problem.removeprefix('is ')}")
         return exit_codes.BAD_INPUT
+    event = loaded.value
     if not isinstance(event, dict):
         error(f"--event {event_name}: must be a JSON object (an EventBridge event)")
         return exit_codes.BAD_INPUT
