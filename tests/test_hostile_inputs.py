@@ -280,6 +280,13 @@ CASES = [
         "argument --region: 'not a region' is not a region name",
     ),
     Case(
+        "AWS_REGION='not a region'",
+        ["send", "--entries", entries(), "--endpoint-url", "http://127.0.0.1:9"],
+        3,
+        "'not a region' is not a region name such as eu-west-1",
+        {"AWS_REGION": "not a region", "AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x"},
+    ),
+    Case(
         "pattern --event nested 5,000",
         ["pattern", "--pattern", '{"a": [1]}', "--event", "[" * 5000],
         2,
