@@ -107,6 +107,12 @@ CASES = [
         "has a lone surrogate (U+DCFF)",
     ),
     Case(
+        "an argument that is not UTF-8 (bytes as the shell passes them)",
+        ["send", "--entries", "[\udcff]", *DRY],
+        2,
+        "argument 3 is not valid UTF-8 text (byte 0xFF at character 2)",
+    ),
+    Case(
         "Time in year 0 in UTC",
         ["send", "--entries", entries(Time="0001-01-01T00:00:00+01:00"), *DRY],
         2,

@@ -362,6 +362,10 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    problem = _undecodable_argument(sys.argv[1:] if argv is None else argv)
+    if problem:
+        print(f"eventcomposer: error: {problem}", file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)  # a usage error: SystemExit(2), the message printed
     problem = _check_environment(args)
@@ -380,6 +384,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _undecodable_argument(argv: Sequence[str]) -> str | None:
+    """An argument that is not text: bytes that aren't UTF-8 reach Python as lone surrogates,
+    which nothing downstream (JSON, YAML, the terminal, AWS) can encode."""
+    for number, arg in enumerate(argv, start=1):
+        match = _SURROGATE.search(arg)
+        if match:
+            char = ord(match.group())
+            what = f"byte 0x{char - 0xDC00:02X}" if 0xDC80 <= char <= 0xDCFF else f"U+{char:04X}"
+            return (
+                f"argument {number} is not valid UTF-8 text ({what} at character "
+                f"{match.start() + 1})"
+            )
+    return None
 
 
 def _check_environment(args: argparse.Namespace) -> str | None:
