@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from eventcomposer.cli.main import main
@@ -265,22 +265,31 @@ def test_no_command_line_ends_in_a_traceback(
         except (RecursionError, UnicodeEncodeError, ValueError) as exc:
             if not _known_left(exc):
                 raise
+            event(f"left to another owner: {type(exc).__name__}")
             return
     finally:
         os.environ.clear()
         os.environ.update(saved)
         (workdir / "out.yaml").unlink(missing_ok=True)
     err = capsys.readouterr().err
+    event(f"{argv[0]}: exit {code}")  # --hypothesis-show-statistics shows the spread
     assert code in (0, 1, 2, 3), (code, err)
     if code == 2:
         assert err.strip(), "exit 2 without a message"
     assert "Traceback" not in err
 
 
-#: Failures left to the presets' owner (issue 17's YAML part), by the function they come from:
-#: writing a preset whose Detail is nested ~500+ levels deep (YAML's representer recurses) or
-#: holds a lone surrogate, as `import` does; a vars file value `.nan`. Anything else fails.
-KNOWN_LEFT = {("core/presets.py", "dump_preset"), ("core/presets.py", "_jsonable")}
+#: Failures left to other owners, by the function they come from. The presets' (issue 17's
+#: YAML part): writing a preset whose Detail is nested ~500+ levels deep (YAML's representer
+#: recurses) or holds a lone surrogate, as `import` does; a vars file value `.nan`. The AWS CLI
+#: formats': `--entries`/`--cli-input-json`/`import` JSON nested ~990+ levels or with an integer
+#: of 4,300+ digits outside a Detail string (`core.validation.load_json(text, max_depth=1003)`
+#: reads it within AWS's limits). Anything else fails the test.
+KNOWN_LEFT = {
+    ("core/presets.py", "dump_preset"),
+    ("core/presets.py", "_jsonable"),
+    ("core/cli_formats.py", "_load_json"),
+}
 
 
 def _known_left(exc: BaseException) -> bool:

@@ -92,10 +92,13 @@ _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[{]|[\]}]|-?Infinity|NaN
 _INT64_DIGITS = 20
 
 
-def load_json(text: str) -> JsonCheck:
-    """JSON text as a value, within AWS's limits: nesting ≤ 1000 levels (counted without
-    recursion, before parsing), integers within int64 (however many digits), no NaN or
-    Infinity. Never raises for any text."""
+def load_json(text: str, max_depth: int = MAX_DETAIL_DEPTH) -> JsonCheck:
+    """JSON text as a value, within AWS's limits: nesting ≤ ``max_depth`` levels (counted
+    without recursion, before parsing), integers within int64 (however many digits), no NaN or
+    Infinity. Never raises for any text.
+
+    ``max_depth`` is more than 1000 for documents that hold a Detail object inside them (the
+    AWS CLI's ``--entries``: a list, an entry, then the Detail, so 1002)."""
     out_of_range: list[str] = []
 
     def parse_int(digits: str) -> int:
@@ -111,12 +114,12 @@ def load_json(text: str) -> JsonCheck:
         raise _NotJson(name)
 
     # A cheap upper bound first: the depth can't exceed the number of openers.
-    if text.count("{") + text.count("[") > MAX_DETAIL_DEPTH:
+    if text.count("{") + text.count("[") > max_depth:
         depth = nesting_depth(text)
-        if depth > MAX_DETAIL_DEPTH:
-            return JsonCheck(None, _depth_message(depth))
+        if depth > max_depth:
+            return JsonCheck(None, _depth_message(depth, max_depth))
     try:
-        value = _loads_deep(text, parse_int, parse_constant)
+        value = _loads_deep(text, parse_int, parse_constant, max_depth)
     except json.JSONDecodeError as exc:
         return JsonCheck(
             None,
@@ -134,7 +137,9 @@ def load_json(text: str) -> JsonCheck:
             column,
         )
     except RecursionError:  # only if the interpreter's own stack is smaller than AWS's limit
-        return JsonCheck(None, _depth_message(nesting_depth(text)))
+        return JsonCheck(None, _depth_message(nesting_depth(text), max_depth))
+    except ValueError as exc:  # nothing known raises it; if anything does, it is still said
+        return JsonCheck(None, f"is not valid JSON: {exc}")
     if out_of_range:
         return JsonCheck(
             None,
@@ -156,16 +161,16 @@ def check_detail(text: str) -> DetailCheck:
     return DetailCheck(loaded.value)
 
 
-def _loads_deep(text: str, parse_int: Any, parse_constant: Any) -> Any:
+def _loads_deep(text: str, parse_int: Any, parse_constant: Any, max_depth: int) -> Any:
     """json.loads that copes with AWS's full nesting limit: Python's parser recurses once per
     level and may stop short of 1000 levels, so allow more when the document is within it."""
     try:
         return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
     except RecursionError:
-        if nesting_depth(text) > MAX_DETAIL_DEPTH:
+        if nesting_depth(text) > max_depth:
             raise
     previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, MAX_DETAIL_DEPTH * 3))
+    sys.setrecursionlimit(max(previous, max_depth * 3))
     try:
         return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
     finally:
@@ -392,8 +397,8 @@ def check_bus_name(name: str) -> str | None:
     return None
 
 
-def _depth_message(depth: int) -> str:
-    return f"is nested {depth} levels deep; the limit is {MAX_DETAIL_DEPTH}"
+def _depth_message(depth: int, limit: int = MAX_DETAIL_DEPTH) -> str:
+    return f"is nested {depth} levels deep; the limit is {limit}"
 
 
 def _shorten(text: str, limit: int = 60) -> str:
