@@ -9,9 +9,11 @@ a closed local port or not a URL at all. The example count comes from the Hypoth
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
+import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -127,6 +129,13 @@ TIMES = st.sampled_from(
 )
 
 
+def valid(*values: str, hostile: bool = True) -> st.SearchStrategy[str]:
+    """Values an option takes; with ``hostile``, or (half as likely) one of NUMBERS."""
+    if not hostile:
+        return st.sampled_from(values)
+    return st.sampled_from(values) | st.sampled_from(values) | NUMBERS
+
+
 @st.composite
 def entries_json(draw: st.DrawFn) -> str:
     entry: dict[str, object] = {
@@ -165,62 +174,86 @@ FILE_TEXTS = st.one_of(
 
 @st.composite
 def command_line(draw: st.DrawFn) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """(argv, files by name, environment)."""
+    """(argv, files by name, environment). Half the runs keep the options valid, so that the
+    hostile files and entries get past argument parsing to validation, templating and sending."""
+    hostile = draw(st.booleans())
+
+    def opt(*values: str) -> st.SearchStrategy[str]:
+        return valid(*values, hostile=hostile)
+
+    def pick(*values: str) -> st.SearchStrategy[str]:
+        return st.sampled_from(values if hostile else values[:1])
+
+    # Mostly well-formed files with hostile values in them, so that runs get past parsing.
     files = {
-        "a.yaml": draw(FILE_TEXTS),
-        "b.json": draw(FILE_TEXTS),
-        "vars.yaml": draw(FILE_TEXTS),
+        "a.yaml": draw(st.builds(preset_yaml, DETAILS, TIMES) | FILE_TEXTS),
+        "b.json": draw(entries_json() | FILE_TEXTS),
+        "vars.yaml": draw(st.sampled_from(["n: 1\n", "s: text\n"]) | FILE_TEXTS),
     }
-    file_arg = st.sampled_from(
-        ["a.yaml", "b.json", ".", "missing.yaml", "file://b.json", "file://a.yaml", "file://nope"]
-    )
-    inline = entries_json()
+    preset_arg = pick("a.yaml", ".", "missing.yaml", "b.json")
+    json_arg = st.sampled_from(["file://b.json"]) | entries_json() | pick("file://nope", "-")
     command = draw(
-        st.sampled_from(["send", "send", "send", "validate", "pattern", "history", "export"])
-        | st.sampled_from(["import", "rules", "nope"])
+        st.sampled_from(
+            ["send"] * 4
+            + ["validate"] * 2
+            + ["pattern"] * 2
+            + ["history", "export", "import"]
+            + ["rules", "nope"]
+        )
     )
     argv = [command]
     options: list[tuple[str, st.SearchStrategy[str]]] = []
     if command in ("send", "validate", "export", "rules"):
-        argv += draw(st.lists(file_arg, max_size=2))
-        options += [("--size-limit", NUMBERS), ("--vars", file_arg), ("--bus", WORDS)]
+        argv += draw(st.lists(preset_arg, min_size=command == "validate", max_size=2))
+        options += [("--vars", pick("vars.yaml", "a.yaml", "missing.yaml"))]
+    if command in ("send", "validate", "export"):
+        options += [("--size-limit", opt("262144", "256KB", "1MiB"))]
+    if command in ("send", "export", "rules"):
+        options += [("--bus", pick("orders", "default") | (WORDS if hostile else st.nothing()))]
     if command == "send":
+        if not argv[1:] or draw(st.booleans()):
+            argv += ["--entries", draw(json_arg)]
         options += [
-            ("--entries", inline | file_arg),
-            ("--cli-input-json", inline | file_arg),
-            ("--rate", NUMBERS),
-            ("--concurrency", NUMBERS),
-            ("--repeat", st.sampled_from(["0", "-1", "1", "2", "nan", "9" * 30])),
-            ("--output", st.sampled_from(["json", "table", "yaml"])),
+            ("--cli-input-json", entries_json().map(lambda e: '{"Entries": ' + e + "}")),
+            ("--rate", opt("0", "1000", "0.5")),
+            ("--concurrency", opt("1", "4")),
+            ("--repeat", pick("2", "0", "-1", "1", "nan", "9" * 30)),
+            ("--output", pick("json", "table", "yaml")),
         ]
         if draw(st.integers(0, 4)):
             argv.append("--dry-run")  # most of the time: sends are slow to refuse
     if command == "pattern":
-        argv += ["--pattern", draw(WORDS | inline | file_arg | DETAILS)]
-        argv += ["--event", draw(WORDS | inline | file_arg | DETAILS)]
+        patterns = st.sampled_from(
+            ['{"source": ["com.example.fuzz"]}', '{"a": [{"exists": true}]}']
+        )
+        events = st.sampled_from(['{"source": "com.example.fuzz", "a": 1}'])
+        hostile_json = WORDS | DETAILS | json_arg
+        argv += ["--pattern", draw(patterns | hostile_json if hostile else patterns)]
+        argv += ["--event", draw(events | hostile_json)]
     if command == "history":
-        argv += [draw(st.sampled_from(["list", "show", "resend", "nope"]))]
+        argv += [draw(pick("list", "show", "resend", "nope"))]
         if draw(st.booleans()):
             argv.append(draw(WORDS.filter(lambda w: not w.startswith("-"))))
-        options += [("--limit", NUMBERS)]
+        options += [("--limit", opt("5")), ("--failed-only", st.just(""))]
     if command == "export":
-        options += [("--format", st.sampled_from(["aws-cli", "boto3", "xml"]))]
+        options += [("--format", pick("aws-cli", "boto3", "xml"))]
     if command == "import":
-        argv += [draw(inline | file_arg | WORDS), "-o", draw(st.sampled_from(["out.yaml", "."]))]
-        options += [("--name", WORDS), ("--bus", WORDS)]
+        argv += [draw(json_arg | WORDS), "-o", draw(pick("out.yaml", "."))]
+        options += [("--name", WORDS), ("--bus", WORDS), ("--force", st.just(""))]
     options += [
-        ("--timeout", NUMBERS),
-        ("--region", st.sampled_from(["us-east-1", "nowhere-1", "not a region", "\ud800"])),
-        ("--endpoint-url", st.sampled_from([CLOSED, "notaurl", "http://[::1", "ftp://x", ""])),
-        ("--profile", st.sampled_from(["nope", "\ud800"])),
+        ("--timeout", opt("1", "5")),
+        ("--region", pick("us-east-1", "nowhere-1", "not a region", "\ud800")),
+        ("--endpoint-url", pick(CLOSED, "notaurl", "http://[::1", "ftp://x", "")),
+        ("--profile", pick("nope", "\ud800")),
     ]
     for option, values in options:
         if draw(st.integers(0, 2)) == 0:
-            argv += [option, draw(values)]
+            value = draw(values)
+            argv += [option, value] if value else [option]
     if "--endpoint-url" not in argv:
         argv += ["--endpoint-url", CLOSED]
     env = {
-        "EVENTCOMPOSER_SIZE_LIMIT": draw(NUMBERS),
+        "EVENTCOMPOSER_SIZE_LIMIT": draw(opt("", "", "262144", "256KB")),
         "AWS_REGION": draw(st.sampled_from(["us-east-1", "", "not a region"])),
         "AWS_ENDPOINT_URL": draw(st.sampled_from([CLOSED, "notaurl"])),
         "AWS_ACCESS_KEY_ID": "fuzz",
@@ -254,8 +287,9 @@ def test_no_command_line_ends_in_a_traceback(
     argv, files, env = case
     for name, text in files.items():
         (workdir / name).write_text(text, encoding="utf-8", errors="surrogatepass")
-    saved = dict(os.environ)
+    saved, stdin = dict(os.environ), sys.stdin
     os.environ.update(env)
+    sys.stdin = io.StringIO(files["b.json"])  # for `-`
     try:
         try:
             code = main(argv)
@@ -270,6 +304,7 @@ def test_no_command_line_ends_in_a_traceback(
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        sys.stdin = stdin
         (workdir / "out.yaml").unlink(missing_ok=True)
     err = capsys.readouterr().err
     event(f"{argv[0]}: exit {code}")  # --hypothesis-show-statistics shows the spread
