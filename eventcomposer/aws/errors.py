@@ -149,7 +149,12 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
     return AwsProblem("request", type(exc).__name__, f"{type(exc).__name__}: {exc}")
 
 
-_ERRNO = re.compile(r"\[Errno -?\d+\] ([^\[\]()'\"]+)")
+#: The OS's words inside the errors urllib3 and botocore wrap: "[Errno 111] Connection refused",
+#: "ConnectionResetError(104, 'Connection reset by peer')".
+_OS_REASONS = (
+    re.compile(r"\[Errno -?\d+\] ([^\[\]()'\"]+)"),
+    re.compile(r"\w+Error\(-?\d+, '([^']+)'\)"),
+)
 
 
 def _reason(exc: BaseException) -> str:
@@ -159,8 +164,9 @@ def _reason(exc: BaseException) -> str:
     for candidate in (cause, exc):
         if candidate is None:
             continue
-        found = _ERRNO.findall(str(candidate))
-        if found:
-            return found[-1].strip()
+        for pattern in _OS_REASONS:
+            found = pattern.findall(str(candidate))
+            if found:
+                return str(found[-1]).strip()
     text = str(cause or exc)
     return text.rsplit(": ", 1)[-1] if text else type(exc).__name__
