@@ -311,6 +311,12 @@ CASES = [
         "NaN is not a JSON value",
     ),
     Case(
+        "--repeat +-5",
+        ["send", "--entries", entries(), "--repeat", "+-5"],
+        2,
+        "--repeat: must be a whole number",
+    ),
+    Case(
         "history --limit -1",
         ["history", "list", "--limit", "-1"],
         2,

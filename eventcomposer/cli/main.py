@@ -23,6 +23,7 @@ SIZE_LIMIT_ENV = "EVENTCOMPOSER_SIZE_LIMIT"
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20}
 _SIZE_UNITS["mib"] = 1 << 20
 _SIZE_RE = re.compile(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{0,3})\s*", re.IGNORECASE)
+_WHOLE_RE = re.compile(r"[+-]?[0-9]{1,12}")
 _REGION_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 _HOST_RE = re.compile(r"((?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!-)\.?", re.I)
 
@@ -67,8 +68,7 @@ def count(low: int, high: int) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         stripped = text.strip()
-        digits = stripped.lstrip("+-")
-        if not digits.isdigit() or not digits.isascii() or len(digits) > 12:
+        if not _WHOLE_RE.fullmatch(stripped):
             raise argparse.ArgumentTypeError(
                 f"must be a whole number from {low:,} to {high:,}, not {_shown(text)}"
             )
