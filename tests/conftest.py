@@ -8,6 +8,7 @@ apart by a unique marker the test puts in the event.
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,12 +17,20 @@ from typing import Any
 
 import pytest
 from helpers import Run
+from hypothesis import HealthCheck, settings
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = ROOT / "presets"
+
+# Hypothesis: modest example counts by default (the machine is shared); HYPOTHESIS_PROFILE=fuzz
+# for a long run (10,000 examples per property).
+_SLOW_OK = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("default-ci", max_examples=100, **_SLOW_OK)
+settings.register_profile("fuzz", max_examples=10_000, **_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default-ci"))
 
 
 @pytest.fixture(autouse=True)

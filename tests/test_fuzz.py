@@ -1,6 +1,8 @@
 """Fuzzing the preset loader and the validator: only the project's own errors come out.
 
-10,000 examples each (the pattern parser's fuzz is in test_patterns_properties.py).
+The Hypothesis profile sets how many examples: 100 by default, 10,000 each with
+HYPOTHESIS_PROFILE=fuzz (tests/conftest.py). The pattern parser's fuzz is in
+test_patterns_properties.py; the command line's in test_fuzz_cli.py.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from eventcomposer.core.presets import Preset, PresetError, parse_preset
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 from eventcomposer.core.validation import Problem, check_detail, validate_entry
 
-MANY = settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: The loaded profile's example count (tests/conftest.py); no deadline, slow examples fine.
+MANY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import Run
 
 from eventcomposer.aws.settings import AwsSettings
@@ -70,12 +71,14 @@ def test_rate_limiter_schedule() -> None:
     assert len(sleeps) == 4
 
 
-def test_bad_replay_options(cli: Run, tmp_path: Path) -> None:
+def test_bad_replay_options(cli: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     preset = tmp_path / "seq.yaml"
     preset.write_text(SEQ_PRESET)
-    assert cli("send", str(preset), "--repeat", "0")[0] == 2
-    code, _, err = cli("send", str(preset), "--rate", "-1")
-    assert code == 2 and "--rate must be 0" in err
+    for option, value in (("--repeat", "0"), ("--rate", "-1")):  # usage errors: argparse's exit
+        with pytest.raises(SystemExit) as info:
+            cli("send", str(preset), option, value)
+        assert info.value.code == 2
+    assert "--rate: must be 0 (unlimited)" in capsys.readouterr().err
 
 
 def test_more_than_100_events_to_a_real_endpoint_asks_first(cli: Run, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from botocore import exceptions as bx
@@ -84,6 +85,21 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
             f"The SSO session has expired or is missing ({exc}). Run `aws sso login` "
             "(with --profile if you use one) and try again.",
         )
+    if isinstance(exc, bx.InvalidRegionError):
+        return AwsProblem(
+            "region",
+            "InvalidRegion",
+            f"{getattr(exc, 'kwargs', {}).get('region_name')!r} is not a region name such as "
+            "eu-west-1. Check --region, AWS_REGION or the profile's region.",
+        )
+    if isinstance(exc, ValueError) and str(exc).startswith("Invalid endpoint"):
+        return AwsProblem(
+            "network",
+            "InvalidEndpoint",
+            f"{str(exc).partition(': ')[2]!r} is not an endpoint URL such as "
+            "https://events.eu-west-1.amazonaws.com or http://127.0.0.1:4010. Check "
+            "--endpoint-url, AWS_ENDPOINT_URL_EVENTBRIDGE and AWS_ENDPOINT_URL.",
+        )
     if isinstance(exc, bx.NoRegionError):
         return AwsProblem(
             "region",
@@ -133,6 +149,24 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
     return AwsProblem("request", type(exc).__name__, f"{type(exc).__name__}: {exc}")
 
 
+#: The OS's words inside the errors urllib3 and botocore wrap: "[Errno 111] Connection refused",
+#: "ConnectionResetError(104, 'Connection reset by peer')".
+_OS_REASONS = (
+    re.compile(r"\[Errno -?\d+\] ([^\[\]()'\"]+)"),
+    re.compile(r"\w+Error\(-?\d+, '([^']+)'\)"),
+)
+
+
 def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    return text.split(": ", 1)[-1] if text else type(exc).__name__
+    """Why a connection failed, in the OS's words ("Connection refused"), not the URL again:
+    botocore's own message only repeats the URL; the reason is in the error it wraps."""
+    cause = getattr(exc, "kwargs", {}).get("error") or exc.__cause__ or exc.__context__
+    for candidate in (cause, exc):
+        if candidate is None:
+            continue
+        for pattern in _OS_REASONS:
+            found = pattern.findall(str(candidate))
+            if found:
+                return str(found[-1]).strip()
+    text = str(cause or exc)
+    return text.rsplit(": ", 1)[-1] if text else type(exc).__name__

@@ -11,13 +11,14 @@ Rules this module keeps:
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.core.batching import plan_calls
@@ -30,6 +31,8 @@ RETRYABLE_CODES = frozenset({"InternalFailure", "ThrottlingException"})
 #: Codes this tool gives entries that were not sent or whose outcome is unknown.
 NOT_SENT = "NotSent"
 UNKNOWN_OUTCOME = "UnknownOutcome"
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,12 @@ ProgressCallback = Callable[[int, int], None]
 class Sender:
     """Sends entries through one events client (made with ``retries=False``).
 
-    Calls run on ``concurrency`` worker threads (boto3 clients are thread-safe) and are paced to
-    ``rate`` events per second if set. The caller's thread only waits, so Ctrl+C there stops
-    sending cleanly: calls in flight finish and are recorded, the rest are marked not sent.
+    Calls run on at most ``concurrency`` worker threads (boto3 clients are thread-safe) and are
+    paced to ``rate`` events per second if set. The caller's thread only waits, so Ctrl+C there
+    (or SIGTERM, which the CLI turns into one) stops sending: calls waiting for their turn in
+    the rate limiter are woken and never sent (``NotSent``), calls in flight finish and are
+    recorded. A second Ctrl+C while they finish stops at once: their entries are
+    ``UnknownOutcome`` (they may have been accepted) and nothing waits for them.
     """
 
     def __init__(
@@ -131,8 +137,18 @@ class Sender:
         self._rng = rng or random.Random()
         self._endpoint_id = endpoint_id
         self._concurrency = max(1, concurrency)
+        self._rate = rate
         self._limiter = RateLimiter(rate)
         self._lock = threading.Lock()
+        # Per send: the calls in flight, the entries whose call has started and not been
+        # recorded, and whether the send has given up on them (then workers record nothing).
+        self._in_flight: dict[Future[list[int] | None], list[int]] = {}
+        self._sending: set[int] = set()
+        self._abandoned = False
+
+    def stop(self) -> None:
+        """Stop sending from another thread: calls waiting for their turn are not sent."""
+        self._limiter.stop()
 
     def send(
         self,
@@ -155,21 +171,40 @@ class Sender:
         progress = _Progress(len(entries), on_progress)
         pending = list(range(len(entries)))
         attempt = 0
-        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="put-events") as pool:
-            try:
-                while pending and attempt < self._retry.max_attempts:
-                    attempt += 1
-                    if attempt > 1:
-                        self._sleep(self._retry.delay(attempt - 1, self._rng))
-                    subset = [entries[i] for i in pending]
-                    calls = [[pending[j] for j in c] for c in plan_calls(subset, self._limits)]
-                    pending = self._run_calls(
-                        pool, calls, entries, bus, report, attempt, progress, should_stop
+        if self._limiter.stopped:  # a Sender sends once after a stop; a new send starts afresh
+            self._limiter = RateLimiter(self._rate)
+        self._in_flight, self._sending, self._abandoned = {}, set(), False
+        try:
+            while pending and attempt < self._retry.max_attempts:
+                attempt += 1
+                if attempt > 1:
+                    self._sleep(self._retry.delay(attempt - 1, self._rng))
+                subset = [entries[i] for i in pending]
+                calls = [[pending[j] for j in c] for c in plan_calls(subset, self._limits)]
+                pending = self._run_calls(
+                    calls, entries, bus, report, attempt, progress, should_stop
+                )
+                if report.stopped or _fatal(report.problem):
+                    break
+        except KeyboardInterrupt:
+            report.stopped = True
+            self._limiter.stop()  # calls waiting for their turn give up at once
+            # Calls in flight finish and are recorded; a second Ctrl+C stops waiting for them
+            # (what is still in flight then has no known outcome: see ``finally``).
+            with contextlib.suppress(KeyboardInterrupt):
+                wait(list(self._in_flight))
+        finally:
+            self._limiter.stop()
+            with self._lock:
+                self._abandoned = True  # a worker still running records nothing from now on
+                for i in self._sending:
+                    outcome = outcomes[i]
+                    outcome.event_id = None
+                    outcome.error_code = UNKNOWN_OUTCOME
+                    outcome.error_message = (
+                        "stopped by the user before EventBridge answered; it may have been "
+                        "accepted, so it was not sent again"
                     )
-                    if report.stopped or _fatal(report.problem):
-                        break
-            except KeyboardInterrupt:
-                report.stopped = True
         for outcome in outcomes:
             if outcome.attempts == 0 and outcome.error_code is None:
                 outcome.error_code = NOT_SENT
@@ -185,7 +220,6 @@ class Sender:
 
     def _run_calls(
         self,
-        pool: ThreadPoolExecutor,
         calls: list[list[int]],
         entries: Sequence[Entry],
         bus: str | None,
@@ -197,32 +231,28 @@ class Sender:
         """Run one attempt's calls, at most ``concurrency`` in flight; returns what to retry."""
         retry: list[int] = []
         queue = iter(calls)
-        in_flight: dict[Future[list[int]], list[int]] = {}
-        try:
-            while True:
-                fatal = _fatal(report.problem)
-                while not report.stopped and not fatal and len(in_flight) < self._concurrency:
-                    call = next(queue, None)
-                    if call is None:
-                        break
-                    if should_stop and should_stop():
-                        report.stopped = True
-                        break
-                    future = pool.submit(self._send_call, entries, call, bus, report, attempt)
-                    in_flight[future] = call
-                if not in_flight:
-                    return retry
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    call = in_flight.pop(future)
-                    again = future.result()
-                    retry += again
-                    progress.advance(len(call) - len(again))
-        except KeyboardInterrupt:
-            report.stopped = True
-            for future in in_flight:  # calls in flight finish and are recorded
-                future.result()
-            raise
+        in_flight = self._in_flight
+        while True:
+            fatal = _fatal(report.problem)
+            while not report.stopped and not fatal and len(in_flight) < self._concurrency:
+                call = next(queue, None)
+                if call is None:
+                    break
+                if should_stop and should_stop():
+                    report.stopped = True
+                    break
+                future = _start(self._send_call, entries, call, bus, report, attempt)
+                in_flight[future] = call
+            if not in_flight:
+                return retry
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                call = in_flight.pop(future)
+                again = future.result()
+                if again is None:  # stopped before it was sent
+                    continue
+                retry += again
+                progress.advance(len(call) - len(again))
 
     def _send_call(
         self,
@@ -231,50 +261,79 @@ class Sender:
         bus: str | None,
         report: SendReport,
         attempt: int,
-    ) -> list[int]:
-        """One PutEvents call, paced to the rate; returns the indexes worth retrying."""
-        self._limiter.acquire(len(indexes))
+    ) -> list[int] | None:
+        """One PutEvents call, paced to the rate; returns the indexes worth retrying, or None
+        if it was never sent (stopped while it waited for its turn)."""
+        if not self._limiter.acquire(len(indexes)):
+            return None
         request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
         if self._endpoint_id:
             request["EndpointId"] = self._endpoint_id
         with self._lock:
+            if self._abandoned or self._limiter.stopped:
+                return None
             report.calls += 1
-        for i in indexes:
-            report.outcomes[i].attempts = attempt
+            self._sending.update(indexes)
+            for i in indexes:
+                report.outcomes[i].attempts = attempt
         t0 = time.perf_counter()
         try:
             response = self._client.put_events(**request)
         except Exception as exc:
             problem = describe_error(exc, getattr(self._client.meta, "endpoint_url", None))
             with self._lock:
+                if self._abandoned:
+                    return None
+                self._sending.difference_update(indexes)
                 report.latencies.append(time.perf_counter() - t0)
                 report.problem = problem
-            code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
-            for i in indexes:
-                outcome = report.outcomes[i]
-                outcome.error_code, outcome.error_message = code, problem.message
+                code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
+                for i in indexes:
+                    outcome = report.outcomes[i]
+                    outcome.error_code, outcome.error_message = code, problem.message
             return list(indexes) if problem.retryable else []
-        with self._lock:
-            report.latencies.append(time.perf_counter() - t0)
         results = response.get("Entries", [])
         retry: list[int] = []
-        for position, i in enumerate(indexes):
-            outcome = report.outcomes[i]
-            result = results[position] if position < len(results) else {}
-            if result.get("EventId") and not result.get("ErrorCode"):
-                outcome.event_id = result["EventId"]
-                outcome.error_code = outcome.error_message = None
-            else:
-                outcome.error_code = result.get("ErrorCode") or "MissingResult"
-                outcome.error_message = result.get("ErrorMessage") or (
-                    "PutEvents returned no result for this entry"
-                )
-                if outcome.error_code in RETRYABLE_CODES:
-                    retry.append(i)
         with self._lock:
+            if self._abandoned:
+                return None
+            self._sending.difference_update(indexes)
+            report.latencies.append(time.perf_counter() - t0)
+            for position, i in enumerate(indexes):
+                outcome = report.outcomes[i]
+                result = results[position] if position < len(results) else {}
+                if result.get("EventId") and not result.get("ErrorCode"):
+                    outcome.event_id = result["EventId"]
+                    outcome.error_code = outcome.error_message = None
+                else:
+                    outcome.error_code = result.get("ErrorCode") or "MissingResult"
+                    outcome.error_message = result.get("ErrorMessage") or (
+                        "PutEvents returned no result for this entry"
+                    )
+                    if outcome.error_code in RETRYABLE_CODES:
+                        retry.append(i)
             if report.problem and report.problem.retryable:
                 report.problem = None  # a later call went through
         return retry
+
+
+def _start(function: Callable[..., _T], *args: Any) -> Future[_T]:
+    """Run ``function`` on a new daemon thread (the caller bounds how many run at once).
+
+    Not a ThreadPoolExecutor: its threads are joined at exit, so a call left in flight by a
+    second Ctrl+C would keep the process alive until it timed out."""
+    future: Future[_T] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(function(*args))
+        except BaseException as exc:  # handed to the waiting thread by future.result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="put-events", daemon=True).start()
+    return future
 
 
 def _fatal(problem: AwsProblem | None) -> bool:

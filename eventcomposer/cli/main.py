@@ -4,11 +4,129 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import math
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 from eventcomposer import __version__
+
+#: Bounds of the numbers the command line takes; outside them is a usage error (exit 2).
+MAX_TIMEOUT = 3600.0
+MIN_RATE, MAX_RATE = 0.001, 1_000_000.0
+MAX_CONCURRENCY = 64
+MAX_REPEAT = 1_000_000
+MAX_SIZE_LIMIT = 1 << 30
+SIZE_LIMIT_ENV = "EVENTCOMPOSER_SIZE_LIMIT"
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20}
+_SIZE_UNITS["mib"] = 1 << 20
+_SIZE_RE = re.compile(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{0,3})\s*", re.IGNORECASE)
+_WHOLE_RE = re.compile(r"[+-]?[0-9]{1,12}")
+_REGION_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+_HOST_RE = re.compile(r"((?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!-)\.?", re.I)
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+def _finite(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number of {what}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a finite number of {what}")
+    return value
+
+
+def seconds(text: str) -> float:
+    """--timeout: seconds above 0, at most an hour (0 is not "no timeout")."""
+    value = _finite(text, "seconds")
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {_shown(text)}"
+        )
+    return value
+
+
+def rate(text: str) -> float:
+    """--rate: events per second, 0 for unlimited."""
+    value = _finite(text, "events per second")
+    if value != 0 and not MIN_RATE <= value <= MAX_RATE:
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (unlimited) or {MIN_RATE:g} to {MAX_RATE:,.0f} events per second, "
+            f"not {_shown(text)}"
+        )
+    return value
+
+
+def count(low: int, high: int) -> Callable[[str], int]:
+    """A whole number within [low, high]."""
+
+    def parse(text: str) -> int:
+        stripped = text.strip()
+        if not _WHOLE_RE.fullmatch(stripped):
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from {low:,} to {high:,}, not {_shown(text)}"
+            )
+        value = int(stripped)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be from {low:,} to {high:,}, not {_shown(text)}"
+            )
+        return value
+
+    return parse
+
+
+def size_limit(text: str) -> int:
+    """--size-limit and EVENTCOMPOSER_SIZE_LIMIT: bytes, or with a unit (256KB, 256KiB, 1MiB;
+    KB is 1024 bytes, as AWS writes "256 KB" for 262,144)."""
+    match = _SIZE_RE.fullmatch(text)
+    unit = match and _SIZE_UNITS.get(match.group(2).lower())
+    if not match or not unit:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)} is not a size: bytes (262144) or with a unit (256KB, 256KiB, 1MiB)"
+        )
+    value = int(float(match.group(1)) * unit)
+    if not 1 <= value <= MAX_SIZE_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)} must be from 1 byte to {MAX_SIZE_LIMIT:,} bytes (1 GiB)"
+        )
+    return value
+
+
+def endpoint_url(text: str) -> str:
+    """--endpoint-url: an http(s) URL with a host (botocore's own check, said plainly)."""
+    problem = endpoint_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def endpoint_problem(text: str) -> str | None:
+    """What is wrong with an endpoint URL, or None."""
+    example = "such as https://events.eu-west-1.amazonaws.com or http://127.0.0.1:4010"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return f"{_shown(text)} is not a URL {example}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{_shown(text)} is not an http:// or https:// URL {example}"
+    host = parts.hostname
+    if not (_HOST_RE.fullmatch(host) or ":" in host):  # ":" : an IPv6 address in brackets
+        return f"{_shown(text)} does not name a valid host; a URL {example}"
+    return None
+
+
+def region(text: str) -> str:
+    if not _REGION_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a region name such as eu-west-1")
+    return text
 
 
 def _shared_options(suppress: bool) -> argparse.ArgumentParser:
@@ -17,15 +135,18 @@ def _shared_options(suppress: bool) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     group = parent.add_argument_group("connection")
     group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE)")
-    group.add_argument("--region", default=default, help="AWS region (default: AWS_REGION)")
+    group.add_argument(
+        "--region", type=region, default=default, help="AWS region (default: AWS_REGION)"
+    )
     group.add_argument(
         "--endpoint-url",
+        type=endpoint_url,
         default=default,
         help="EventBridge endpoint (default: AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL)",
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=argparse.SUPPRESS if suppress else 20.0,
         metavar="S",
         help="seconds to wait for an answer from EventBridge (default 20)",
@@ -42,11 +163,11 @@ def _shared_options(suppress: bool) -> argparse.ArgumentParser:
 def _limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--size-limit",
-        type=int,
+        type=size_limit,
         metavar="BYTES",
-        default=int(os.environ.get("EVENTCOMPOSER_SIZE_LIMIT", "0")) or None,
-        help="request size limit in bytes (default 1048576; some regions still have 262144; "
-        "env EVENTCOMPOSER_SIZE_LIMIT)",
+        default=None,  # then EVENTCOMPOSER_SIZE_LIMIT, read (and checked) only by these commands
+        help="request size limit in bytes, or 256KB, 1MiB (default 1048576; some regions still "
+        "have 262144; env EVENTCOMPOSER_SIZE_LIMIT)",
     )
     parser.add_argument(
         "--vars",
@@ -118,21 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
     replay = send.add_argument_group("replay")
     replay.add_argument(
         "--repeat",
-        type=int,
+        type=count(1, MAX_REPEAT),
         default=1,
         metavar="N",
         help="send everything N times (variables are resolved afresh each time)",
     )
     replay.add_argument(
         "--rate",
-        type=float,
+        type=rate,
         default=0,
         metavar="R",
         help="at most R events per second (0: unlimited)",
     )
     replay.add_argument(
         "--concurrency",
-        type=int,
+        type=count(1, MAX_CONCURRENCY),
         default=1,
         metavar="C",
         help="PutEvents calls in flight at once (default 1: in order)",
@@ -201,7 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("action", nargs="?", choices=("list", "show", "resend"), default="list")
     history.add_argument("id", nargs="?", help="a send's id (or a unique prefix)")
-    history.add_argument("--limit", type=int, default=20, help="how many sends to list")
+    history.add_argument(
+        "--limit", type=count(1, 100_000), default=20, help="how many sends to list"
+    )
     history.add_argument(
         "--failed-only", action="store_true", help="with resend: only the entries that failed"
     )
@@ -251,7 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[shared],
         help="run the embedded local EventBridge as a server for other tools",
     )
-    local.add_argument("--port", type=int, default=4010, help="port on 127.0.0.1 (default 4010)")
+    local.add_argument(
+        "--port", type=count(1, 65535), default=4010, help="port on 127.0.0.1 (default 4010)"
+    )
     local.add_argument("--no-demo", action="store_true", help="start empty, without demo data")
 
     tail = commands.add_parser(
@@ -332,15 +457,61 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    problem = _undecodable_argument(sys.argv[1:] if argv is None else argv)
+    if problem:
+        print(f"eventcomposer: error: {problem}", file=sys.stderr)
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # a usage error: SystemExit(2), the message printed
+    problem = _check_environment(args)
+    if problem:
+        print(f"eventcomposer: error: {problem}", file=sys.stderr)
+        return 2
     module, function = _COMMANDS[args.command]
     try:
-        # Each command's module is imported only when it runs: start-up stays small.
-        return getattr(importlib.import_module(module), function)(args)
+        if args.command is None:  # the TUI handles its own keys and signals
+            return getattr(importlib.import_module(module), function)(args)
+        from eventcomposer.cli.context import stop_signals
+
+        with stop_signals():  # SIGTERM/SIGHUP end a command (a send: cleanly) like Ctrl+C
+            # Each command's module is imported only when it runs: start-up stays small.
+            return getattr(importlib.import_module(module), function)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _undecodable_argument(argv: Sequence[str]) -> str | None:
+    """An argument that is not text: bytes that aren't UTF-8 reach Python as lone surrogates,
+    which nothing downstream (JSON, YAML, the terminal, AWS) can encode."""
+    for number, arg in enumerate(argv, start=1):
+        match = _SURROGATE.search(arg)
+        if match:
+            char = ord(match.group())
+            what = f"byte 0x{char - 0xDC00:02X}" if 0xDC80 <= char <= 0xDCFF else f"U+{char:04X}"
+            return (
+                f"argument {number} is not valid UTF-8 text ({what} at character "
+                f"{match.start() + 1})"
+            )
+    return None
+
+
+def _check_environment(args: argparse.Namespace) -> str | None:
+    """Settings from the environment, checked like the arguments they stand for (exit 2), and
+    only by the commands that use them: a bad size limit doesn't break `history list`."""
+    if "size_limit" in args and args.size_limit is None:
+        text = os.environ.get(SIZE_LIMIT_ENV, "").strip()
+        if text and text != "0":  # unset, empty or 0: the default
+            try:
+                args.size_limit = size_limit(text)
+            except argparse.ArgumentTypeError as exc:
+                return f"{SIZE_LIMIT_ENV}: {exc}"
+    # (AWS_ENDPOINT_URL* are checked when a client is made, by the commands that connect:
+    # aws.errors says which URL is wrong, exit 3.)
+    return None
 
 
 def entry_point() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ from eventcomposer.core.cli_formats import InputFormatError, read_argument
 from eventcomposer.core.envelope import event_for_entry
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
 from eventcomposer.core.target_input import rule_target_inputs
+from eventcomposer.core.validation import load_json
 from eventcomposer.patterns import Explanation, InvalidPatternError, compile_pattern, size_limit
 from eventcomposer.patterns.size import ENVIRONMENT as PATTERN_SIZE_ENV
 
@@ -52,15 +52,12 @@ def _our_verdict(
     except InvalidPatternError as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT, str(exc)
-    try:
-        event = json.loads(event_text)
-    except json.JSONDecodeError as exc:
-        message = (
-            f"--event {event_name}: not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}"
-        )
+    loaded = load_json(event_text)  # within AWS's limits: depth, int64, no NaN; never raises
+    if loaded.problem:
+        message = f"--event {event_name}: {loaded.problem.removeprefix('is ')}"
         error(message)
         return exit_codes.BAD_INPUT, message
+    event = loaded.value
     if not isinstance(event, dict):
         message = f"--event {event_name}: must be a JSON object (an EventBridge event)"
         error(message)

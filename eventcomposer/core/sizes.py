@@ -41,7 +41,8 @@ def _utf8_len(text: str | None) -> int:
         return 0
     if text.isascii():
         return len(text)
-    return len(text.encode("utf-8"))
+    # "surrogatepass": a lone surrogate is counted, not raised on (validation reports it).
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def format_bytes(size: int) -> str:

@@ -21,12 +21,19 @@ from datetime import datetime, timedelta, timezone
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.fields import FIELDS, Kind
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_NUMERIC_IN_JSON = re.compile(r'"\{\{\s*(seq|random\.int\([^{}]*\))\s*\}\}"')
+# No lazy or nested quantifiers around \s* (they made "{{" and 5,000 spaces take 40 s): the
+# expression is taken whole and stripped in code, so a match or a miss is linear in the text.
+_PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
+_NUMERIC_IN_JSON = re.compile(r'"\{\{([ \t]*(?:seq|random\.int\([^{}]*\))[ \t]*)\}\}"')
 _NOW = re.compile(r"^now(?:\s*([+-])\s*(\d+)\s*([smhd]))?$")
 _RANDOM_INT = re.compile(r"^random\.int\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+#: Offsets longer than this are past year 9999 in any unit (and would be slow to convert).
+_MAX_OFFSET_DIGITS = 12
+#: random.int's bounds are Detail integers, so within int64 as AWS requires (19 digits at most).
+_INT64_MIN, _INT64_MAX, _INT64_DIGITS = -(2**63), 2**63 - 1, 19
+_INT64_BOUNDS = f"has a bound outside the 64-bit integer range ({_INT64_MIN} to {_INT64_MAX})"
 
 #: What the user can write, for help texts and error messages.
 VARIABLES_HELP = (
@@ -43,7 +50,8 @@ class TemplateError(ValueError):
         self.where = where
         #: The entry field it is in (``Source``, ``Resources[2]``), when resolving an entry.
         self.field: str | None = None
-        super().__init__(f"{where}: {{{{{variable}}}}} {reason}")
+        shown = variable if len(variable) <= 60 else variable[:59] + "…"
+        super().__init__(f"{where}: {{{{{shown}}}}} {reason}")
 
 
 def _utc_now() -> datetime:
@@ -75,10 +83,10 @@ def render(text: str, ctx: TemplateContext, where: str, seq: int, json_text: boo
     if "{{" not in text:
         return text
     if json_text:
-        text = _NUMERIC_IN_JSON.sub(lambda m: _value(m.group(1), ctx, where, seq), text)
+        text = _NUMERIC_IN_JSON.sub(lambda m: _value(m.group(1).strip(), ctx, where, seq), text)
 
     def substitute(match: re.Match[str]) -> str:
-        value = _value(match.group(1), ctx, where, seq)
+        value = _value(match.group(1).strip(), ctx, where, seq)
         return json.dumps(value, ensure_ascii=False)[1:-1] if json_text else value
 
     return _PLACEHOLDER.sub(substitute, text)
@@ -120,12 +128,24 @@ def _value(expr: str, ctx: TemplateContext, where: str, seq: int) -> str:
     if now:
         moment = ctx.clock()
         if now.group(1):
-            delta = timedelta(**{_UNITS[now.group(3)]: int(now.group(2))})
-            moment = moment + delta if now.group(1) == "+" else moment - delta
+            digits = now.group(2)
+            try:
+                if len(digits) > _MAX_OFFSET_DIGITS:
+                    raise OverflowError
+                delta = timedelta(**{_UNITS[now.group(3)]: int(digits)})
+                moment = moment + delta if now.group(1) == "+" else moment - delta
+            except OverflowError:
+                raise TemplateError(
+                    expr, where, "is outside the years 0001 to 9999 (a smaller offset, please)"
+                ) from None
         return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     rand = _RANDOM_INT.match(expr)
     if rand:
+        if any(len(b.lstrip("-")) > _INT64_DIGITS for b in rand.groups()):
+            raise TemplateError(expr, where, _INT64_BOUNDS)
         low, high = int(rand.group(1)), int(rand.group(2))
+        if not (_INT64_MIN <= low <= _INT64_MAX and _INT64_MIN <= high <= _INT64_MAX):
+            raise TemplateError(expr, where, _INT64_BOUNDS)
         if low > high:
             raise TemplateError(expr, where, f"has its bounds reversed ({low} > {high})")
         return str(ctx.rng.randint(low, high))

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from eventcomposer.core.entries import Entry, json_type_name
+from eventcomposer.core.fields import FIELDS
 from eventcomposer.core.sizes import DEFAULT_REQUEST_LIMIT, entry_size, format_bytes, request_size
 
 MAX_ENTRIES_PER_CALL = 10
@@ -70,130 +71,252 @@ class DetailCheck:
     column: int | None = None
 
 
-def check_detail(text: str) -> DetailCheck:
-    """Parse Detail text and check it is a JSON object within AWS's depth and integer limits."""
-    if not text or not text.strip():
-        return DetailCheck(None, "is required: a JSON object such as {}")
+@dataclass(frozen=True)
+class JsonCheck:
+    """The outcome of reading JSON text within AWS's limits: the value or the problem."""
+
+    value: Any
+    problem: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+class _NotJson(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them, JSON (and AWS) does not."""
+
+
+#: One pass over JSON text: strings (an unterminated one runs to the end, so a match never
+#: fails and the scan stays linear), brackets, and the constants Python reads but JSON lacks.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[{]|[\]}]|-?Infinity|NaN', re.DOTALL)
+#: More digits than any int64 has (19, and a sign): out of range without converting it.
+_INT64_DIGITS = 20
+
+
+def load_json(text: str, max_depth: int = MAX_DETAIL_DEPTH) -> JsonCheck:
+    """JSON text as a value, within AWS's limits: nesting ≤ ``max_depth`` levels (counted
+    without recursion, before parsing), integers within int64 (however many digits), no NaN or
+    Infinity. Never raises for any text.
+
+    ``max_depth`` is more than 1000 for documents that hold a Detail object inside them (the
+    AWS CLI's ``--entries``: a list, an entry, then the Detail, so 1002)."""
     out_of_range: list[str] = []
 
     def parse_int(digits: str) -> int:
+        if len(digits) > _INT64_DIGITS:
+            out_of_range.append(digits)
+            return 0
         value = int(digits)
         if not INT64_MIN <= value <= INT64_MAX:
             out_of_range.append(digits)
         return value
 
+    def parse_constant(name: str) -> Any:
+        raise _NotJson(name)
+
+    # A cheap upper bound first: the depth can't exceed the number of openers.
+    if text.count("{") + text.count("[") > max_depth:
+        depth = nesting_depth(text)
+        if depth > max_depth:
+            return JsonCheck(None, _depth_message(depth, max_depth))
     try:
-        value = _loads_deep(text, parse_int)
+        value = _loads_deep(text, parse_int, parse_constant, max_depth)
     except json.JSONDecodeError as exc:
-        return DetailCheck(
+        return JsonCheck(
             None,
             f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
             exc.lineno,
             exc.colno,
         )
-    except RecursionError:
-        return DetailCheck(None, _depth_message(nesting_depth(text)))
-    if not isinstance(value, dict):
-        return DetailCheck(None, f"must be a JSON object, not {json_type_name(value)}")
+    except _NotJson as exc:
+        line, column = _constant_position(text)
+        return JsonCheck(
+            None,
+            f"is not valid JSON: {exc} is not a JSON value (AWS answers MalformedDetail); "
+            f"use null or a string, at line {line}, column {column}",
+            line,
+            column,
+        )
+    except RecursionError:  # only if the interpreter's own stack is smaller than AWS's limit
+        return JsonCheck(None, _depth_message(nesting_depth(text), max_depth))
+    except ValueError as exc:  # nothing known raises it; if anything does, it is still said
+        return JsonCheck(None, f"is not valid JSON: {exc}")
     if out_of_range:
-        return DetailCheck(
+        return JsonCheck(
             None,
             f"integer {_shorten(out_of_range[0])} is outside the 64-bit range "
             f"({INT64_MIN} to {INT64_MAX})",
         )
-    # A cheap upper bound first: the depth can't exceed the number of openers.
-    if text.count("{") + text.count("[") > MAX_DETAIL_DEPTH:
-        depth = nesting_depth(text)
-        if depth > MAX_DETAIL_DEPTH:
-            return DetailCheck(None, _depth_message(depth))
-    return DetailCheck(value)
+    return JsonCheck(value)
 
 
-def _loads_deep(text: str, parse_int: Any) -> Any:
+def check_detail(text: str) -> DetailCheck:
+    """Parse Detail text and check it is a JSON object within AWS's depth and integer limits."""
+    if not text or not text.strip():
+        return DetailCheck(None, "is required: a JSON object such as {}")
+    loaded = load_json(text)
+    if loaded.problem:
+        return DetailCheck(None, loaded.problem, loaded.line, loaded.column)
+    if not isinstance(loaded.value, dict):
+        return DetailCheck(None, f"must be a JSON object, not {json_type_name(loaded.value)}")
+    return DetailCheck(loaded.value)
+
+
+def _loads_deep(text: str, parse_int: Any, parse_constant: Any, max_depth: int) -> Any:
     """json.loads that copes with AWS's full nesting limit: Python's parser recurses once per
     level and may stop short of 1000 levels, so allow more when the document is within it."""
     try:
-        return json.loads(text, parse_int=parse_int)
+        return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
     except RecursionError:
-        if nesting_depth(text) > MAX_DETAIL_DEPTH:
+        if nesting_depth(text) > max_depth:
             raise
     previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, MAX_DETAIL_DEPTH * 3))
+    sys.setrecursionlimit(max(previous, max_depth * 3))
     try:
-        return json.loads(text, parse_int=parse_int)
+        return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
     finally:
         sys.setrecursionlimit(previous)
 
 
 def nesting_depth(text: str) -> int:
-    """The deepest nesting of objects and arrays in JSON text, ignoring brackets in strings."""
+    """The deepest nesting of objects and arrays in JSON text, ignoring brackets in strings.
+
+    One linear pass, no recursion, whatever the text (an unterminated string runs to the end)."""
     depth = deepest = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+    for match in _JSON_TOKENS.finditer(text):
         token = match.group()
-        if token in "[{":
+        if token == "[" or token == "{":
             depth += 1
-            deepest = max(deepest, depth)
-        elif token in "]}":
+            if depth > deepest:
+                deepest = depth
+        elif token == "]" or token == "}":
             depth -= 1
     return deepest
 
 
-def validate_entry(entry: Entry, number: int, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
-    """Every problem with one entry; ``number`` is its 1-based position in the request."""
-    problems: list[Problem] = []
+def _constant_position(text: str) -> tuple[int, int]:
+    """Line and column (1-based) of the first NaN or Infinity outside a string."""
+    for match in _JSON_TOKENS.finditer(text):
+        if match.group() in ("NaN", "Infinity", "-Infinity"):
+            offset = match.start()
+            line = text.count("\n", 0, offset) + 1
+            return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return 1, 1
 
-    def add(field: str, message: str, line: int | None = None, col: int | None = None) -> None:
-        problems.append(Problem(number, field, message, line, col))
 
-    if not entry.source:
-        add("Source", "is required")
-    elif entry.source.startswith("aws."):
+_Add = Callable[..., None]
+
+
+def _check_source(value: str, add: _Add) -> None:
+    if not value:
+        add("is required")
+    elif value.startswith("aws."):
         add(
-            "Source",
-            f"{entry.source!r} starts with 'aws.', which is reserved for AWS services "
-            "(AWS answers NotAuthorizedForSourceException)",
+            f"{value!r} starts with 'aws.', which is reserved for AWS services "
+            "(AWS answers NotAuthorizedForSourceException)"
         )
-    if not entry.detail_type:
-        add("DetailType", "is required")
-    elif len(entry.detail_type) > MAX_DETAIL_TYPE_CHARS:
-        add(
-            "DetailType",
-            f"is {len(entry.detail_type)} characters; the limit is {MAX_DETAIL_TYPE_CHARS}",
-        )
-    detail = check_detail(entry.detail)
+
+
+def _check_detail_type(value: str, add: _Add) -> None:
+    if not value:
+        add("is required")
+    elif len(value) > MAX_DETAIL_TYPE_CHARS:
+        add(f"is {len(value)} characters; the limit is {MAX_DETAIL_TYPE_CHARS}")
+
+
+def _check_resource(value: str, add: _Add) -> None:
+    if not value:
+        add("is empty")
+    elif len(value) > MAX_RESOURCE_CHARS:
+        add(f"is {len(value)} characters; the limit is {MAX_RESOURCE_CHARS}")
+
+
+def _check_detail_field(value: str, add: _Add) -> None:
+    detail = check_detail(value)
     if detail.problem:
-        add("Detail", detail.problem, detail.line, detail.column)
-    for i, resource in enumerate(entry.resources, start=1):
-        if not resource:
-            add(f"Resources[{i}]", "is empty")
-        elif len(resource) > MAX_RESOURCE_CHARS:
-            add(
-                f"Resources[{i}]",
-                f"is {len(resource)} characters; the limit is {MAX_RESOURCE_CHARS}",
-            )
-    if entry.time is not None:
-        problem = check_time(entry.time)
-        if problem:
-            add("Time", problem)
-    if entry.trace_header is not None and not (
-        1 <= len(entry.trace_header) <= MAX_TRACE_HEADER_CHARS
-    ):
-        add(
-            "TraceHeader",
-            f"is {len(entry.trace_header)} characters; it must be 1 to {MAX_TRACE_HEADER_CHARS}",
-        )
-    if entry.event_bus_name is not None:
-        problem = check_bus_name(entry.event_bus_name)
-        if problem:
-            add("EventBusName", problem)
+        add(detail.problem, detail.line, detail.column)
+
+
+def _check_time_field(value: str, add: _Add) -> None:
+    problem = check_time(value)
+    if problem:
+        add(problem)
+
+
+def _check_trace_header(value: str, add: _Add) -> None:
+    if not 1 <= len(value) <= MAX_TRACE_HEADER_CHARS:
+        add(f"is {len(value)} characters; it must be 1 to {MAX_TRACE_HEADER_CHARS}")
+
+
+def _check_bus_field(value: str, add: _Add) -> None:
+    problem = check_bus_name(value)
+    if problem:
+        add(problem)
+
+
+#: Each field's rule, by API name (a list field's rule checks one item). Adding a field to
+#: ``core.fields.FIELDS`` is adding its rule here; a test keeps the two in step.
+FIELD_RULES: dict[str, Callable[[str, _Add], None]] = {
+    "Source": _check_source,
+    "DetailType": _check_detail_type,
+    "Resources": _check_resource,
+    "Detail": _check_detail_field,
+    "Time": _check_time_field,
+    "TraceHeader": _check_trace_header,
+    "EventBusName": _check_bus_field,
+}
+
+
+def validate_entry(entry: Entry, number: int, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """Every problem with one entry; ``number`` is its 1-based position in the request.
+
+    Loops over the field table: an unset optional field has nothing to check; text that can't
+    be sent as UTF-8 (a lone surrogate) is said so; otherwise the field's rule decides."""
+    problems: list[Problem] = []
+    for f in FIELDS:
+        value = f.get(entry)
+        if value is None:
+            continue
+        items = list(enumerate(value, start=1)) if isinstance(value, list) else [(0, value)]
+        for index, item in items:
+            where = f"{f.api}[{index}]" if index else f.api
+
+            def add(
+                message: str, line: int | None = None, col: int | None = None, where: str = where
+            ) -> None:
+                problems.append(Problem(number, where, message, line, col))
+
+            surrogate = _lone_surrogate(item)
+            if surrogate:
+                add(surrogate)
+            else:
+                FIELD_RULES[f.api](item, add)
     size = entry_size(entry)
     if size > limits.request_bytes:
-        add(
-            "size",
-            f"the entry is {size:,} bytes ({format_bytes(size)}); the limit is "
-            f"{limits.request_bytes:,} bytes ({format_bytes(limits.request_bytes)})",
+        problems.append(
+            Problem(
+                number,
+                "size",
+                f"the entry is {size:,} bytes ({format_bytes(size)}); the limit is "
+                f"{limits.request_bytes:,} bytes ({format_bytes(limits.request_bytes)})",
+            )
         )
     return problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """What is wrong with text holding a lone surrogate (not Unicode, can't be UTF-8)."""
+    if text.isascii():
+        return None
+    match = _SURROGATE.search(text)
+    if not match:
+        return None
+    return (
+        f"has a lone surrogate (U+{ord(match.group()):04X}) at character {match.start() + 1}: "
+        "not valid Unicode, so it can't be sent as UTF-8"
+    )
 
 
 def validate_entries(entries: Sequence[Entry], limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
@@ -236,9 +359,13 @@ def check_time(text: str) -> str | None:
     if not _RFC3339_RE.match(text):
         return f"{text!r} is not an RFC 3339 timestamp such as 2026-01-31T12:00:00Z"
     try:
-        parse_time(text)
+        moment = parse_time(text)
     except ValueError as exc:
         return f"{text!r} is not a valid time: {exc}"
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return f"{text!r} is outside the years 0001 to 9999 in UTC"
     return None
 
 
@@ -270,8 +397,8 @@ def check_bus_name(name: str) -> str | None:
     return None
 
 
-def _depth_message(depth: int) -> str:
-    return f"is nested {depth} levels deep; the limit is {MAX_DETAIL_DEPTH}"
+def _depth_message(depth: int, limit: int = MAX_DETAIL_DEPTH) -> str:
+    return f"is nested {depth} levels deep; the limit is {limit}"
 
 
 def _shorten(text: str, limit: int = 60) -> str:
