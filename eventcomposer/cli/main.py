@@ -161,6 +161,17 @@ def _shared_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
+    _size_limit_option(parser)
+    parser.add_argument(
+        "--vars",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="YAML file of variables for {{NAME}} placeholders (repeatable)",
+    )
+
+
+def _size_limit_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--size-limit",
         type=size_limit,
@@ -168,13 +179,6 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
         default=None,  # then EVENTCOMPOSER_SIZE_LIMIT, read (and checked) only by these commands
         help="request size limit in bytes, or 256KB, 1MiB (default 1048576; some regions still "
         "have 262144; env EVENTCOMPOSER_SIZE_LIMIT)",
-    )
-    parser.add_argument(
-        "--vars",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="YAML file of variables for {{NAME}} placeholders (repeatable)",
     )
 
 
@@ -199,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--presets", default="presets", metavar="DIR", help="presets folder for the TUI"
     )
+    _size_limit_option(parser)  # the TUI's; each command that sends has its own
     shared = _shared_options(suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -292,7 +292,7 @@ class Composer:
     def add(self, entry: Entry | None = None) -> int:
         """Insert an entry after the selected one and select it; refuses past the call limit."""
         if not self.can_add:
-            raise ValueError(f"one PutEvents call takes at most {self.max_entries} entries")
+            raise ValueError(f"One PutEvents call takes at most {self.max_entries} entries.")
         self._entries.insert(self.selected + 1, entry or blank_entry())
         self._ids.insert(self.selected + 1, next(_ids))
         self.selected += 1
@@ -324,6 +324,18 @@ class Composer:
         self.selected = target
         self._changed()
         return self.selected
+
+    def batch_action(self, action: str) -> int:
+        """``add``, ``duplicate``, ``remove``, ``up`` or ``down`` on the selected entry; returns
+        the selection. ValueError past the call's limit of entries."""
+        actions = {
+            "add": self.add,
+            "duplicate": self.duplicate,
+            "remove": self.remove,
+            "up": lambda: self.move(-1),
+            "down": lambda: self.move(1),
+        }
+        return actions[action]()
 
     def set_bus(self, bus: str | None) -> bool:
         bus = None if bus in (None, "", DEFAULT_BUS) else bus

@@ -9,7 +9,6 @@ live in their own modules; boto3, moto and the AWS client are imported only in t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,11 +63,6 @@ if TYPE_CHECKING:
 STARTING_LOCAL = "starting local EventBridge…"
 
 
-def _limits_from_env() -> Limits:
-    size = os.environ.get("EVENTCOMPOSER_SIZE_LIMIT", "")
-    return Limits(request_bytes=int(size)) if size.isdigit() and int(size) > 0 else DEFAULT_LIMITS
-
-
 class EventComposerApp(App[int]):
     """The composer. ``settings`` say where events go; ``presets_dir`` is the presets folder."""
 
@@ -115,7 +109,7 @@ class EventComposerApp(App[int]):
         #: Where presets are listed and saved (never the read-only demo presets).
         self.presets_dir = writable_folder(Path(presets_dir))
         #: The composer model: everything on screen is rendered from it.
-        self.state = Composer(limits or _limits_from_env())
+        self.state = Composer(limits or DEFAULT_LIMITS)
         self.backend = Backend(self, settings)
         self.sends = SendController(self, retry)
         self.preset_files = PresetFiles(self)
@@ -289,20 +283,11 @@ class EventComposerApp(App[int]):
     async def batch_action(self, action: str) -> None:
         """add, duplicate, remove, up or down, on the selected entry."""
         self.commit_edits()
-        state = self.state
-        if action in ("add", "duplicate") and not state.can_add:
-            self.notify(
-                f"One PutEvents call takes at most {state.max_entries} entries.",
-                severity="warning",
-            )
+        try:
+            self.state.batch_action(action)
+        except ValueError as exc:  # the batch is full
+            self.notify(str(exc), severity="warning")
             return
-        {
-            "add": state.add,
-            "duplicate": state.duplicate,
-            "remove": state.remove,
-            "up": lambda: state.move(-1),
-            "down": lambda: state.move(1),
-        }[action]()
         await self.show_state(reload=True)
 
     # -- rendering the model --------------------------------------------------------------------
@@ -497,9 +482,11 @@ class EventComposerApp(App[int]):
         self.push_screen(ConfirmScreen("Quit and lose unsaved changes?", yes="Quit"), quit_now)
 
 
-def run_app(settings: AwsSettings, presets_dir: str | Path = "presets") -> int:
+def run_app(
+    settings: AwsSettings, presets_dir: str | Path = "presets", limits: Limits | None = None
+) -> int:
     """Run the composer until the user quits; the exit code is the app's return code."""
-    app = EventComposerApp(settings, presets_dir)
+    app = EventComposerApp(settings, presets_dir, limits=limits)
     try:
         app.run()
     finally:
