@@ -17,13 +17,17 @@ from eventcomposer import __version__
 MAX_TIMEOUT = 3600.0
 MIN_RATE, MAX_RATE = 0.001, 1_000_000.0
 MAX_CONCURRENCY = 64
-MAX_REPEAT = 1_000_000
+#: A replay is streamed and confirmed before any work, so only a sanity bound (10**15 events
+#: would take over 3,000 years at 10,000 a second).
+MAX_REPEAT = 10**15
 MAX_SIZE_LIMIT = 1 << 30
 SIZE_LIMIT_ENV = "EVENTCOMPOSER_SIZE_LIMIT"
+#: The commands that read EVENTCOMPOSER_SIZE_LIMIT (and the TUI, with no command).
+SIZE_LIMIT_COMMANDS = frozenset({"send", "validate", "export"})
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20}
 _SIZE_UNITS["mib"] = 1 << 20
 _SIZE_RE = re.compile(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{0,3})\s*", re.IGNORECASE)
-_WHOLE_RE = re.compile(r"[+-]?[0-9]{1,12}")
+_WHOLE_RE = re.compile(r"[+-]?[0-9]{1,16}")  # 10**15 and below; never a huge int
 _REGION_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 _HOST_RE = re.compile(r"((?!-)[a-z0-9_-]{1,63}(?<!-)\.)*(?!-)[a-z0-9_-]{1,63}(?<!-)\.?", re.I)
 
@@ -507,7 +511,8 @@ def _undecodable_argument(argv: Sequence[str]) -> str | None:
 def _check_environment(args: argparse.Namespace) -> str | None:
     """Settings from the environment, checked like the arguments they stand for (exit 2), and
     only by the commands that use them: a bad size limit doesn't break `history list`."""
-    if "size_limit" in args and args.size_limit is None:
+    applies = args.command is None or args.command in SIZE_LIMIT_COMMANDS
+    if applies and "size_limit" in args and args.size_limit is None:
         text = os.environ.get(SIZE_LIMIT_ENV, "").strip()
         if text and text != "0":  # unset, empty or 0: the default
             try:
