@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -220,9 +220,9 @@ def resend_settings(record: Any, given: AwsSettings) -> AwsSettings:
 
     An endpoint of AWS's own is only kept with the recorded region: with ``--region`` the
     client finds the region's endpoint itself."""
-    timeouts = {"connect_timeout": given.connect_timeout, "read_timeout": given.read_timeout}
+    timeouts = replace(given, profile=None, region=None, endpoint_url=None, local=False)
     if given.local or (record.local and not given.endpoint_url):
-        return AwsSettings(region=given.region, local=True, **timeouts)
+        return replace(timeouts, region=given.region, local=True)
     region = given.region or (record.region if _looks_like_region(record.region) else None)
     endpoint = given.endpoint_url
     other_region = given.region is not None and given.region != record.region
@@ -232,7 +232,7 @@ def resend_settings(record: Any, given: AwsSettings) -> AwsSettings:
     profile = given.profile
     if profile is None and record.profile not in ("", "default", "local"):
         profile = record.profile
-    return AwsSettings(profile=profile, region=region, endpoint_url=endpoint, **timeouts)
+    return replace(timeouts, profile=profile, region=region, endpoint_url=endpoint)
 
 
 def _looks_like_region(text: str) -> bool:

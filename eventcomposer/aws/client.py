@@ -49,7 +49,8 @@ def client(settings: AwsSettings, service: str = "events", *, retries: bool = Tr
     if not (settings.endpoint_url or env_endpoint()):
         _check_region(session, service)
     try:
-        return session.client(service, **kwargs)
+        make: Any = session.client  # any service by name (the stubs type each one by its literal)
+        return make(service, **kwargs)
     except Exception as exc:  # NoRegionError, ProfileNotFound, bad endpoint URL
         raise describe_error(exc, settings.endpoint_url) from exc
 

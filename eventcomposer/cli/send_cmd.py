@@ -21,7 +21,7 @@ from eventcomposer.cli.render import (
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.validation import Limits
-from eventcomposer.sending import Plan, SendResult, SendService
+from eventcomposer.sending import Plan, ProgressCallback, SendResult, SendService
 
 #: Sending more events than this to an endpoint that is not local asks first (--yes skips).
 CONFIRM_ABOVE = 100
@@ -185,7 +185,7 @@ def connection(settings: AwsSettings) -> Iterator[AwsSettings]:
 
 
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[object]:
+def _progress(total: int) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr for larger sends in a terminal; nothing otherwise."""
     if total <= 50 or not err.is_terminal:
         yield None

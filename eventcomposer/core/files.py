@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 #: The name ``-`` means standard input (or standard output, for an output file).
 STDIN = "-"
@@ -98,9 +99,9 @@ def _read_stream(handle: object, name: str, limit: int, what: str) -> bytes:
     return b"".join(chunks)
 
 
-def _is_terminal(stream: object) -> bool:
+def _is_terminal(stream: IO[Any]) -> bool:
     try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
+        return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):
         return False
 
@@ -108,11 +109,11 @@ def _is_terminal(stream: object) -> bool:
 class _Encoded:
     """A text stream read as UTF-8 bytes."""
 
-    def __init__(self, stream: object) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def read(self, size: int) -> bytes:
-        return self._stream.read(size).encode("utf-8")  # type: ignore[attr-defined, no-any-return]
+        return self._stream.read(size).encode("utf-8")
 
 
 def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:

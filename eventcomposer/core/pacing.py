@@ -57,8 +57,8 @@ class RateLimiter:
             now = self._clock()
             # A call that finished a little late doesn't push every later one back (no drift);
             # after a real pause, the schedule restarts rather than bursting to catch up.
-            behind = self._next is None or self._next < now - _SLACK
-            start = now if behind else self._next
+            scheduled = self._next
+            start = now if scheduled is None or scheduled < now - _SLACK else scheduled
             self._next = start + events * self._interval
             ready = self._next
         if ready > now:

@@ -75,7 +75,7 @@ class TemplateContext:
 
 def has_variables(text: str | None) -> bool:
     """Whether ``text`` holds any ``{{...}}`` placeholder."""
-    return bool(text) and "{{" in text and _PLACEHOLDER.search(text) is not None
+    return text is not None and "{{" in text and _PLACEHOLDER.search(text) is not None
 
 
 def render(text: str, ctx: TemplateContext, where: str, seq: int, json_text: bool = False) -> str:

@@ -81,8 +81,10 @@ def _patch(original: str, unchanged: str, changed: str) -> str | None:
         if tag == "equal":
             continue
         if i1 < i2:
-            mapped = [where.get(i) for i in range(i1, i2)]
-            if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+            if any(i not in where for i in range(i1, i2)):
+                return None
+            mapped = [where[i] for i in range(i1, i2)]
+            if mapped != list(range(mapped[0], mapped[0] + len(mapped))):
                 return None
             start, end = mapped[0], mapped[-1] + 1
         else:  # an insertion: after the original of the line before it

@@ -172,9 +172,9 @@ def install() -> None:
     _ORIGINAL["send_to_targets"] = models.Rule.send_to_targets
     _ORIGINAL["test_event_pattern"] = responses.EventsHandler.test_event_pattern
     _ORIGINAL["load"] = models.EventPattern.load  # bound to the class
-    models.EventPattern.matches_event = _matches_event  # type: ignore[method-assign]
-    models.Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign]
-    responses.EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[method-assign]
+    models.EventPattern.matches_event = _matches_event  # type: ignore[method-assign,assignment]
+    models.Rule.send_to_targets = _send_to_targets  # type: ignore[method-assign,assignment]
+    responses.EventsHandler.test_event_pattern = _test_event_pattern  # type: ignore[method-assign,assignment]
     models.EventPattern.load = classmethod(_load)  # type: ignore[method-assign,assignment]
 
 

@@ -6,6 +6,7 @@ import contextlib
 import io
 import logging
 from types import TracebackType
+from typing import Any
 
 
 class LocalServerUnavailable(RuntimeError):
@@ -22,7 +23,7 @@ class LocalEventBridge:
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self._host = host
         self._port = port
-        self._server = None
+        self._server: Any = None  # moto.server.ThreadedMotoServer, imported when started
         self.endpoint_url = ""
 
     def start(self) -> str:

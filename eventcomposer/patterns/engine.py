@@ -108,7 +108,7 @@ class _Plan:
 
 def _plans(fields: tuple[_Field, ...]) -> tuple[_Plan, ...]:
     """A field that is "absent or a value" doubles the plans: one each way."""
-    choices = []
+    choices: list[tuple[tuple[_Field, bool], ...]] = []
     for field in fields:
         if field.absent_only:
             choices.append(((field, False),))

@@ -131,7 +131,7 @@ def failed_reason(conditions: list[Condition], values: list[Any], consistent: bo
         value = values[0]
         kind = type_name(value)
         if not open_ended and wanted and kind not in wanted:
-            expected = " or ".join(_ARTICLE[w] for w in sorted(wanted) if w is not None)
+            expected = " or ".join(_ARTICLE[w] for w in sorted(w for w in wanted if w is not None))
             return f"type differs: pattern expects {expected}, event has {kind} {compact(value)}"
         if all(isinstance(c, Exact) for c in conditions) and len(conditions) > 1:
             options = ", ".join(compact(c.value) for c in conditions)  # type: ignore[attr-defined]

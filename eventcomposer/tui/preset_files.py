@@ -198,7 +198,7 @@ class PresetFiles:
 
     def delete_selected(self) -> None:
         """Delete the preset highlighted in the tree, if it has the focus (else the open one)."""
-        tree = self.app.browser.tree
+        tree = self.app.browser.file_tree
         node = tree.cursor_node
         path = node.data if node is not None and tree.has_focus else None
         if path is not None and path.suffix not in (".yaml", ".yml"):

@@ -206,7 +206,7 @@ async def test_save_preset_writes_the_yaml(local_settings: AwsSettings, presets_
         assert app.header.preset == "Small order"
         await wait_for(pilot, lambda: path in app.browser.paths)
         await pilot.pause()
-        node = app.browser.tree.cursor_node
+        node = app.browser.file_tree.cursor_node
         assert node is not None and node.data == path
         # Ctrl+S again saves to the same file without asking.
         app.form.field("detail-type").input.value = "Order Updated"
@@ -221,7 +221,7 @@ async def test_open_preset_fills_the_form(local_settings: AwsSettings, presets_d
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         browser = app.query_one(PresetsBrowser)
-        tree = browser.tree
+        tree = browser.file_tree
         node = next(
             n
             for n in _walk(tree.root)
@@ -274,7 +274,7 @@ async def test_delete_preset_after_confirmation(
     target = presets_dir / "refund-issued.yaml"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        tree = app.browser.tree
+        tree = app.browser.file_tree
         node = next(n for n in _walk(tree.root) if n.data == target)
         tree.focus()
         tree.move_cursor(node)

@@ -108,7 +108,7 @@ Paste what you would give `aws events put-events`: the `--entries` JSON list, a
             return
         self.busy = False
         self.query_one("#import-message", Static).update(message)
-        self.bell()
+        self.app.bell()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

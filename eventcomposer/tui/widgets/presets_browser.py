@@ -4,6 +4,7 @@ The app lists the folders (``show``); the browser only displays them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ The demo presets (with `--local`) are read-only: saving one writes a copy to you
         yield Static("Presets", classes="panel-title")
 
     @property
-    def tree(self) -> Tree[Path]:
+    def file_tree(self) -> Tree[Path]:
         """The tree, created (and mounted) on first use: the app lists the folder only after
         its first frame, which is then not delayed by it."""
         if self._tree is None:
@@ -69,12 +70,15 @@ The demo presets (with `--local`) are read-only: saving one writes a copy to you
         self.post_message(self.ReloadRequested(self))
 
     def show(
-        self, paths: list[Path], demo_folder: Path | None = None, demo_paths: list[Path] = ()
+        self,
+        paths: list[Path],
+        demo_folder: Path | None = None,
+        demo_paths: Sequence[Path] = (),
     ) -> None:
         """Show the presets folder's ``paths`` and, if given, the demo presets (read-only)."""
         self.paths = [*paths, *demo_paths]
         self.demo_folder = demo_folder
-        tree = self.tree
+        tree = self.file_tree
         tree.clear()
         tree.root.expand()
         self._add(tree.root, self.folder, paths)
@@ -105,9 +109,9 @@ The demo presets (with `--local`) are read-only: saving one writes a copy to you
         """Move the cursor to ``path``'s node, if it is listed."""
         if path is None:
             return
-        for node in _walk(self.tree.root):
+        for node in _walk(self.file_tree.root):
             if node.data == path:
-                self.tree.move_cursor(node)
+                self.file_tree.move_cursor(node)
                 return
 
     @on(Tree.NodeSelected)
@@ -118,7 +122,7 @@ The demo presets (with `--local`) are read-only: saving one writes a copy to you
             self.post_message(PresetChosen(path))
 
     def action_delete_preset(self) -> None:
-        node = self.tree.cursor_node
+        node = self.file_tree.cursor_node
         if node is not None and node.data is not None and node.data.suffix in (".yaml", ".yml"):
             self.post_message(PresetDeleteRequested(node.data))
 
