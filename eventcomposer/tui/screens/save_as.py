@@ -42,15 +42,21 @@ class SaveAsScreen(ModalScreen[tuple[str, Path] | None]):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """Typing goes to the name at once."""
+        self.query_one("#save-name", Input).focus()
+
     @on(Input.Changed, "#save-name")
     def _name_changed(self, event: Input.Changed) -> None:
+        """The file follows the name until the user edits the file themselves."""
         if not self._path_edited:
-            self.query_one("#save-path", Input).value = f"{slug(event.value)}.yaml"
+            path = self.query_one("#save-path", Input)
+            with self.prevent(Input.Changed):
+                path.value = f"{slug(event.input.value)}.yaml"
 
     @on(Input.Changed, "#save-path")
     def _path_changed(self, event: Input.Changed) -> None:
-        if event.value != f"{slug(self.query_one('#save-name', Input).value)}.yaml":
-            self._path_edited = True
+        self._path_edited = True
 
     def _target(self, name: str, relative: str) -> Path | str:
         """Where to write, or what is wrong. The core's rules decide (the same as the CLI's):
@@ -65,6 +71,8 @@ class SaveAsScreen(ModalScreen[tuple[str, Path] | None]):
             return preset_path(self.folder, relative)
         except PresetError as exc:
             return str(exc)
+        except (ValueError, OSError) as exc:  # ".", a name too long for the file system
+            return f"{relative!r} can't be a preset's file name: {exc}"
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
