@@ -61,7 +61,7 @@ def print_dry_run(
     for column in ("#", "Call", "Bus", "Source", "DetailType", "Size"):
         table.add_column(column, justify="right" if column in ("#", "Call", "Size") else "left")
     call_of = {i: n for n, call in enumerate(calls, start=1) for i in call}
-    for i, entry in enumerate(entries):
+    for i, entry in enumerate(entries[:TABLE_ROWS]):
         table.add_row(
             str(i + 1),
             str(call_of[i]),
@@ -70,14 +70,21 @@ def print_dry_run(
             entry.detail_type,
             f"{entry_size(entry):,} B",
         )
+    if len(entries) > TABLE_ROWS:
+        table.add_row("…", "", "", f"and {len(entries) - TABLE_ROWS:,} more (below)", "", "")
     out.print(table)
     total = sum(entry_size(e) for e in entries)
     out.print(
         f"{len(entries)} entries in {len(calls)} PutEvents call(s); {total:,} bytes "
         f"({format_bytes(total)}) in all; limit per call {limits.request_bytes:,} bytes"
     )
-    for i, entry in enumerate(entries, start=1):
-        out.print(Text(f"entry {i}: ", style="bold") + Text(json.dumps(entry.to_api())))
+    # Every entry as sent, one line each: plain text (Rich would take seconds for thousands).
+    out.file.write(
+        "".join(
+            f"entry {i}: {json.dumps(entry.to_api(), ensure_ascii=False)}\n"
+            for i, entry in enumerate(entries, start=1)
+        )
+    )
 
 
 #: Tables list every entry up to this many; beyond it only the failed ones.

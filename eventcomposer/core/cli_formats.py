@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from eventcomposer.core.files import (
     input_name,
     read_text_limited,
 )
+from eventcomposer.core.validation import MAX_DETAIL_DEPTH, load_json
 from eventcomposer.core.yaml_load import YamlError, load_yaml
 
 #: RFC 3339 with an offset: kept as the user wrote it.
@@ -125,12 +125,12 @@ def parse_any(text: str, name: str) -> CliInput:
 
 
 def _load_json(text: str, name: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFormatError(
-            f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
+    """The document, read within AWS's limits (a Detail object in it may be 1000 levels deep,
+    under the list, the entry and the request), without recursion or huge-integer conversion."""
+    loaded = load_json(text, max_depth=MAX_DETAIL_DEPTH + 3)
+    if loaded.problem:
+        raise InputFormatError(f"{name}: {loaded.problem.removeprefix('is ')}")
+    return loaded.value
 
 
 def _entries(items: list[Any], name: str, endpoint_id: Any = None) -> list[Entry]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -96,7 +98,8 @@ def compact_detail(text: str) -> str:
     editor pretty-prints for reading, but AWS counts every byte of Detail. Text that is not
     valid JSON is returned as it is (validation reports it)."""
     try:
-        return dump_detail(json.loads(text))
+        with deep_json():
+            return dump_detail(json.loads(text))
     except (ValueError, RecursionError):
         return text
 
@@ -109,7 +112,24 @@ def as_sent(entry: Entry) -> Entry:
 
 def dump_detail(value: Any) -> str:
     """Compact JSON text for a Detail given as a mapping (what is sent and counted)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    with deep_json():
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+#: AWS allows a Detail nested 1000 levels deep; Python's json recurses once per level.
+JSON_DEPTH = 1000
+
+
+@contextmanager
+def deep_json(depth: int = JSON_DEPTH) -> Iterator[None]:
+    """Room on the interpreter's stack for json's recursion through ``depth`` levels (callers
+    check the depth first, without recursion, so nothing deeper gets here)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, depth * 3 + 200))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def json_type_name(value: Any) -> str:

@@ -30,6 +30,7 @@ from eventcomposer.core.files import (
     input_name,
     read_limited,
 )
+from eventcomposer.core.validation import nesting_depth
 from eventcomposer.core.yaml_load import YamlError, line_of, load_yaml
 
 PRESET_VERSION = 1
@@ -358,8 +359,13 @@ def _entry_doc(entry: Entry) -> dict[str, Any]:
     return {k: values[k] for k in order if values[k] is not None}
 
 
+#: A Detail nested deeper than this is saved as JSON text: as YAML it would be a staircase of
+#: indentation (and YAML writers recurse once per level).
+MAX_MAPPING_DEPTH = 64
+
+
 def _detail_value(entry: Entry) -> Any:
-    if entry.detail_as_mapping:
+    if entry.detail_as_mapping and nesting_depth(entry.detail) <= MAX_MAPPING_DEPTH:
         try:
             value = json.loads(entry.detail)
         except ValueError:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from eventcomposer.core.entries import Entry, json_type_name
+from eventcomposer.core.entries import Entry, deep_json, json_type_name
 from eventcomposer.core.fields import FIELDS
 from eventcomposer.core.sizes import DEFAULT_REQUEST_LIMIT, entry_size, format_bytes, request_size
 
@@ -169,12 +168,8 @@ def _loads_deep(text: str, parse_int: Any, parse_constant: Any, max_depth: int) 
     except RecursionError:
         if nesting_depth(text) > max_depth:
             raise
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, max_depth * 3))
-    try:
+    with deep_json(max_depth):
         return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
-    finally:
-        sys.setrecursionlimit(previous)
 
 
 def nesting_depth(text: str) -> int:
