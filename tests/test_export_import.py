@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import AWS_CLI_EXAMPLE, ROOT, Run, write_json
@@ -106,3 +107,50 @@ def test_import_bad_input(cli: Run, tmp_path: Path) -> None:
     code, _, err = cli("import", '[{"Source": 1}]', "-o", str(tmp_path / "x.yaml"), endpoint=False)
     assert code == 2
     assert "<argument>, entry 1, Source: must be a string, not a number" in err
+
+
+SECRET = "tok-7Hq2-not-on-disk"
+
+
+def _secret_preset(tmp_path: Path, marker: str) -> Path:
+    preset = tmp_path / "secret.yaml"
+    preset.write_text(
+        "version: 1\nname: With a secret\nbus: orders\nentries:\n"
+        "  - Source: com.example.orders\n    DetailType: Order Placed\n"
+        f'    Detail: {{amount: 500, token: "{{{{env.EC_SECRET}}}}", marker: "{marker}"}}\n'
+    )
+    return preset
+
+
+@pytest.mark.skipif(
+    AWS is None, reason="the aws CLI is in the test extra: pip install -e '.[test]'"
+)
+@pytest.mark.parametrize("form", ["aws-cli", "boto3"])
+def test_an_export_reads_the_environment_when_it_runs_and_never_holds_the_value(
+    cli: Run,
+    local_settings: AwsSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    marker: str,
+    delivered: Any,
+    form: str,
+) -> None:
+    monkeypatch.setenv("EC_SECRET", SECRET)
+    output = tmp_path / ("out.sh" if form == "aws-cli" else "out.py")
+    code, _, err = cli(
+        "export", str(_secret_preset(tmp_path, marker)), "--format", form, "-o", str(output)
+    )
+    assert code == 0, err
+    written = output.read_text()
+    assert SECRET not in written and "EC_SECRET" in written
+    command = ["bash", str(output)] if form == "aws-cli" else [sys.executable, str(output)]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**local_env(local_settings), "EC_SECRET": SECRET},
+    )
+    assert result.returncode == 0, result.stderr
+    (event,) = delivered("demo-orders-large-orders", marker)
+    assert event["detail"]["token"] == SECRET  # read from the environment when it ran

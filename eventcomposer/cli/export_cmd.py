@@ -9,9 +9,10 @@ from pathlib import Path
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import error, limits_from, out
 from eventcomposer.core.cli_formats import InputFormatError, parse_any, read_argument
-from eventcomposer.core.export import aws_cli_export, boto3_snippet
+from eventcomposer.core.export import EnvReferences, ExportError, aws_cli_export, boto3_snippet
 from eventcomposer.core.files import atomic_write_text
 from eventcomposer.core.presets import Preset, PresetError, dump_preset, save_preset
+from eventcomposer.sending import Plan
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -20,24 +21,40 @@ def run_export(args: argparse.Namespace) -> int:
     batch = gather_valid(args, limits_from(args))
     if batch is None:
         return exit_codes.BAD_INPUT
+    # Environment values stay references (resolved when the export runs): never written out.
+    env = EnvReferences()
+    plan = Plan(
+        batch.written,
+        batch.written_origins,
+        variables=batch.variables,
+        env=env,
+        repeat=batch.repeat,
+        endpoint_id=batch.endpoint_id,
+    )
+    entries = plan.resolved()
     target = getattr(args, "output_file", "-") or "-"
     files: dict[Path, str] = {}
     if args.format == "boto3":
-        text = boto3_snippet(batch.entries, args.region, args.endpoint_url)
+        text = boto3_snippet(entries, args.region, args.endpoint_url, env)
     else:
         # Calls too large for one argument read their entries from a file beside the output
         # (the current folder when the commands go to stdout).
         folder = Path.cwd() if target == "-" else Path(target).absolute().parent
         stem = "put-events" if target == "-" else Path(target).stem
-        text, files = aws_cli_export(
-            batch.entries,
-            args.region,
-            args.endpoint_url,
-            args.profile,
-            folder=folder,
-            stem=stem,
-            endpoint_id=batch.endpoint_id,
-        )
+        try:
+            text, files = aws_cli_export(
+                entries,
+                args.region,
+                args.endpoint_url,
+                args.profile,
+                folder=folder,
+                stem=stem,
+                endpoint_id=batch.endpoint_id,
+                env=env,
+            )
+        except ExportError as exc:
+            error(str(exc))
+            return exit_codes.BAD_INPUT
     try:
         for path, payload in files.items():
             atomic_write_text(path, payload)

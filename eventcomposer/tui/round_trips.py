@@ -14,6 +14,7 @@ from eventcomposer.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from eventcomposer.core.cli_formats import CliInput
+    from eventcomposer.core.export import EnvReferences
     from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.screens.history import HistoryChoice
 
@@ -107,19 +108,24 @@ class RoundTrips:
 
         app.push_screen(screen, chosen)
 
-    def _export_entries(self) -> list[Entry] | None:
-        """The batch as sent (variables resolved), each entry naming its bus; None after saying
-        why not."""
+    def _export_entries(self) -> tuple[list[Entry], EnvReferences] | None:
+        """The batch as sent (variables resolved, but environment values as references the
+        copy reads when it runs: a secret never reaches the clipboard), each entry naming its
+        bus; None after saying why not."""
+        from eventcomposer.core.export import EnvReferences
+        from eventcomposer.core.templating import TemplateContext
+
         app = self.app
+        env = EnvReferences()
         try:
-            resolved = app.state.resolved()
+            resolved = app.state.resolved(TemplateContext(env=env))
         except TemplateError as exc:
             app.notify(str(exc), title="Can't copy", severity="error", timeout=8)
             return None
         problems = validate_call(resolved, app.state.limits)
         if problems:
             app.notify(f"Copied, but AWS would refuse it: {problems[0]}", severity="warning")
-        return resolved
+        return resolved, env
 
     def _export_target(self) -> tuple[str | None, str | None, str | None]:
         """(region, endpoint URL, profile) of where the composer sends: options for the copy
@@ -132,13 +138,16 @@ class RoundTrips:
     def copy_aws_cli(self) -> None:
         from eventcomposer.core.export import aws_cli_commands
 
-        entries = self._export_entries()
-        if entries is None:
+        exported = self._export_entries()
+        if exported is None:
             return
+        entries, env = exported
         region, endpoint, profile = self._export_target()
-        text = aws_cli_commands(entries, region, endpoint, profile)
+        text = aws_cli_commands(
+            entries, region, endpoint, profile, endpoint_id=self.app.state.endpoint_id, env=env
+        )
         self.app.copy_to_clipboard(text)
-        calls = len(text.splitlines())
+        calls = sum(1 for line in text.splitlines() if line.startswith("aws "))
         self.app.notify(
             f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
             timeout=3,
@@ -147,11 +156,12 @@ class RoundTrips:
     def copy_boto3(self) -> None:
         from eventcomposer.core.export import boto3_snippet
 
-        entries = self._export_entries()
-        if entries is None:
+        exported = self._export_entries()
+        if exported is None:
             return
+        entries, env = exported
         region, endpoint, _profile = self._export_target()
-        self.app.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
+        self.app.copy_to_clipboard(boto3_snippet(entries, region, endpoint, env))
         self.app.notify("Copied a boto3 snippet.", timeout=3)
 
     # -- import ---------------------------------------------------------------------------------
