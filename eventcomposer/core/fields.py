@@ -9,10 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from eventcomposer.core.entries import Entry
 
 
 class Kind(Enum):
@@ -45,7 +41,8 @@ TIME_BYTES = 14
 
 @dataclass(frozen=True)
 class Field:
-    """One entry field: its API name, where it lives on ``Entry``, and how it is handled."""
+    """One entry field: its API name, where it lives on ``Entry`` (an attribute: the table is
+    below the entry model, which loops over it), and how it is handled."""
 
     api: str
     attr: str
@@ -57,19 +54,12 @@ class Field:
     #: whether the entry form shows it (Detail has its own editor)
     in_form: bool = True
 
-    def get(self, entry: Entry) -> str | list[str] | None:
+    def get(self, entry: object) -> str | list[str] | None:
         """This field's value on ``entry``."""
         value: str | list[str] | None = getattr(entry, self.attr)
         return value
 
-    def is_set(self, entry: Entry) -> bool:
-        """Whether the field has a value worth sending (empty optional fields are left out)."""
-        value = self.get(entry)
-        if self.kind is Kind.TEXT or self.kind is Kind.JSON:
-            return True
-        return bool(value)
-
-    def form_text(self, entry: Entry) -> str:
+    def form_text(self, entry: object) -> str:
         """The field's value as a one-line form input shows it."""
         value = self.get(entry)
         if isinstance(value, list):
@@ -128,7 +118,3 @@ API_KEYS: tuple[str, ...] = tuple(BY_API)
 #: The fields the entry form shows, in its order.
 FORM_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.in_form)
 
-
-def field_of(location: str) -> Field | None:
-    """The field a problem's location names (``Resources[2]`` -> Resources), if any."""
-    return BY_API.get(location.split("[", 1)[0])
