@@ -30,8 +30,8 @@ CORE_MODULES = [
 FORBIDDEN = ("textual", "boto3", "botocore", "rich", "moto")
 #: What a module under these folders may not import (at run time or for type checking).
 DISPLAY_ONLY = {
-    "tui/widgets": ("eventcomposer.aws", "eventcomposer.recording", "boto3", "botocore"),
-    "tui/screens": ("eventcomposer.aws", "eventcomposer.recording", "boto3", "botocore"),
+    "tui/widgets": ("eventcomposer.aws", "eventcomposer.sending", "boto3", "botocore"),
+    "tui/screens": ("eventcomposer.aws", "eventcomposer.sending", "boto3", "botocore"),
     "core": ("textual", "boto3", "botocore", "rich", "moto", "eventcomposer.aws"),
     "patterns": ("textual", "boto3", "botocore", "rich", "moto", "eventcomposer.aws"),
 }
