@@ -117,4 +117,3 @@ BY_API: dict[str, Field] = {f.api: f for f in FIELDS}
 API_KEYS: tuple[str, ...] = tuple(BY_API)
 #: The fields the entry form shows, in its order.
 FORM_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.in_form)
-

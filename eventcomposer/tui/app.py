@@ -26,6 +26,7 @@ from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.bus_and_rules import BusAndRules
 from eventcomposer.tui.commands import COMPOSER_ACTIONS, ComposerCommands
 from eventcomposer.tui.drafts import DraftKeeper
+from eventcomposer.tui.help_texts import COMPOSER_HELP
 from eventcomposer.tui.messages import (
     BatchAction,
     CopyRequested,
@@ -33,13 +34,11 @@ from eventcomposer.tui.messages import (
     FieldEdited,
     PresetChosen,
     PresetDeleteRequested,
+    ScreenOpened,
     WatchRequest,
 )
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
-from eventcomposer.tui.screens.bus_picker import BusPickerScreen
-from eventcomposer.tui.screens.help import COMPOSER_HELP
-from eventcomposer.tui.screens.history import HistoryScreen
 from eventcomposer.tui.sending import SendController
 from eventcomposer.tui.watching import Watching
 from eventcomposer.tui.widgets.batch_list import BatchList
@@ -405,9 +404,9 @@ class EventComposerApp(App[int]):
     def action_copy_boto3(self) -> None:
         self.round_trips.copy_boto3()
 
-    @on(HistoryScreen.Opened)
-    def _history_opened(self, event: HistoryScreen.Opened) -> None:
-        self.backend.read_history(event.screen)
+    @on(ScreenOpened)
+    def _screen_opened(self, event: ScreenOpened) -> None:
+        self.backend.fill(event.screen)
 
     def action_watch(self, what: str) -> None:
         """Ctrl+T / Ctrl+G: the Tail or the Archives screen on the batch's bus."""
@@ -421,10 +420,6 @@ class EventComposerApp(App[int]):
 
     def action_switch_bus(self) -> None:
         self.bus_and_rules.pick()
-
-    @on(BusPickerScreen.Opened)
-    def _bus_picker_opened(self, event: BusPickerScreen.Opened) -> None:
-        self.bus_and_rules.picker_opened(event.screen)
 
     # -- presets --------------------------------------------------------------------------------
 

@@ -134,6 +134,16 @@ class Backend:
 
         self.run(work, "bus-check")
 
+    def fill(self, screen: object) -> None:
+        """Fetch what a dialog that just opened shows (see ``messages.ScreenOpened``)."""
+        from eventcomposer.tui.screens.bus_picker import BusPickerScreen
+        from eventcomposer.tui.screens.history import HistoryScreen
+
+        if isinstance(screen, BusPickerScreen):
+            self.list_buses(screen)
+        elif isinstance(screen, HistoryScreen):
+            self.read_history(screen)
+
     def list_buses(self, screen: BusPickerScreen) -> None:
         """Every bus of the account (all pages), shown in the bus picker."""
         settings = self.active

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventcomposer.core.composer import DEFAULT_BUS
-from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import SendReport
@@ -49,10 +48,9 @@ class BusAndRules:
         self.app.set_status(f"The local EventBridge could not start: {message}", error=True)
 
     def pick(self) -> None:
-        self.app.push_screen(BusPickerScreen(self.app.state.bus), self._chosen)
+        from eventcomposer.tui.screens.bus_picker import BusPickerScreen
 
-    def picker_opened(self, screen: BusPickerScreen) -> None:
-        self.app.backend.list_buses(screen)
+        self.app.push_screen(BusPickerScreen(self.app.state.bus), self._chosen)
 
     async def _chosen(self, bus: str | None) -> None:
         if bus is not None and self.app.state.set_bus(bus):

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 @dataclass
@@ -57,6 +61,15 @@ class CopyRequested(Message):
     """The results table asks to copy text (an EventId) to the clipboard."""
 
     text: str
+
+
+@dataclass
+class ScreenOpened(Message):
+    """A dialog that shows what the app fetches is up (the bus picker: the account's buses; the
+    history: its sends): the app's backend fetches it in a worker and calls the screen's
+    ``show_*`` methods back. Each such screen's ``Opened`` derives from this."""
+
+    screen: Screen[Any]
 
 
 class WatchRequest(Message):

@@ -16,13 +16,12 @@ from eventcomposer.core.composer import SentMark
 from eventcomposer.core.entries import as_sent
 from eventcomposer.core.templating import TemplateError
 from eventcomposer.core.validation import Problem
-from eventcomposer.sending import Plan, merge_reports, plan_resend, plan_retry, resend_settings
 
 if TYPE_CHECKING:
     from eventcomposer.aws.send import RetryPolicy, SendReport
     from eventcomposer.aws.settings import AwsSettings
     from eventcomposer.core.history import HistoryRecord
-    from eventcomposer.sending import SendResult
+    from eventcomposer.sending import Plan, SendResult
     from eventcomposer.tui.app import EventComposerApp
 
 
@@ -44,6 +43,8 @@ class SendController:
     def plan_batch(self) -> Plan:
         """The composer's batch as a plan: entries as written (Detail compacted), each to its
         bus, named after the preset in the history."""
+        from eventcomposer.sending import Plan
+
         state = self.app.state
         return Plan(
             [as_sent(e) for e in state.entries],
@@ -79,6 +80,8 @@ class SendController:
         if self.plan is None or self.report is None:
             app.notify("No failed entries to retry.")
             return
+        from eventcomposer.sending import plan_retry
+
         retry = plan_retry(self.plan, self.report)
         notes = " ".join(f"{note[0].upper()}{note[1:]}." for note in retry.notes)
         if retry.plan is None:
@@ -94,6 +97,7 @@ class SendController:
         """Send a past send's entries again (all, or those that failed for certain), resolved
         again, to where that send went; says where before it sends."""
         from eventcomposer.core.entries import EntryFormatError
+        from eventcomposer.sending import plan_resend, resend_settings
 
         app = self.app
         try:
@@ -221,6 +225,8 @@ class SendController:
             return
         heading = ""
         if previous is not None:
+            from eventcomposer.sending import merge_reports
+
             report = merge_reports(previous, report)
             plan = self.plan or plan
             heading = "after retrying the failed entries"

@@ -3,18 +3,16 @@ free-text name or ARN for buses of other accounts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from eventcomposer.core.validation import check_bus_name
+from eventcomposer.tui.messages import ScreenOpened
 
 DEFAULT = "default"
 
@@ -31,11 +29,8 @@ accepts events for it and drops them.
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="bus_picker.cancel")]
 
-    @dataclass
-    class Opened(Message):
+    class Opened(ScreenOpened):
         """The picker is shown: the app lists the account's buses for it (``show_buses``)."""
-
-        screen: BusPickerScreen
 
     def __init__(self, current: str | None) -> None:
         super().__init__(classes="modal")

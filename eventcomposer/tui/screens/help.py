@@ -10,32 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-GENERAL = """\
-## eventcomposer
-Compose PutEvents entries, send them to an event bus, and keep them as presets.
-**F5** sends, **F2** switches the bus, **Ctrl+S** saves the preset, **Ctrl+P** opens the command
-palette, **Tab** moves between panels, **Ctrl+Q** quits.
-"""
-
-
-COMPOSER_HELP = """\
-## Composer
-Compose the entries of one PutEvents call (up to 10), then send them with **F5**.
-
-- **F7** previews exactly what will be sent: variables such as `{{uuid}}` resolved, Detail
-  compacted, sizes against the limit. **F5** sends; **F8** resends only the entries that
-  failed and are known not to have been accepted.
-- **F2** picks the bus; **Ctrl+B** shows or hides the rules panel: which rules on the bus
-  match the entry as you type, why the others don't, and after a send on the local
-  EventBridge, what each rule's target actually received.
-- **Ctrl+S** / **F9** save the batch as a preset; **F6** opens the history of sends (reopen or
-  resend); **Ctrl+O** imports AWS CLI `--entries` / `--cli-input-json` input; the command
-  palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
-  snippet.
-- **F3** formats the Detail; **F4** edits it in `$EDITOR`.
-- **Ctrl+T** tails the batch's bus: what really arrives, which rules match it and why,
-  captured as a preset with **c**; **Ctrl+G** lists the bus's archives and replays one.
-"""
+from eventcomposer.tui.help_texts import GENERAL
 
 
 class HelpScreen(ModalScreen[None]):

@@ -10,11 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from eventcomposer.core.history import HistoryRecord
+from eventcomposer.tui.messages import ScreenOpened
 
 HistoryAction = Literal["open", "resend", "resend_failed"]
 
@@ -66,11 +66,8 @@ may have been accepted). **Esc** closes.
         Binding("escape", "close", "Close", id="history.close"),
     ]
 
-    @dataclass
-    class Opened(Message):
+    class Opened(ScreenOpened):
         """The screen is shown: the app reads the history for it (``show_records``)."""
-
-        screen: HistoryScreen
 
     def __init__(self) -> None:
         super().__init__(classes="modal")
