@@ -59,6 +59,7 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         data[f.attr] = list(value) if isinstance(value, list) else value
     data["detail_as_mapping"] = entry.detail_as_mapping
     data["key_order"] = list(entry.key_order)
+    data["schema"] = entry.schema
     return data
 
 
@@ -86,7 +87,10 @@ def entry_from_json(data: Any, where: str) -> Entry:
     as_mapping = data.get("detail_as_mapping", True)
     if not isinstance(as_mapping, bool):
         raise DraftError(f"{where}: detail_as_mapping is not true or false")
-    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order))
+    schema = data.get("schema")
+    if schema is not None and not isinstance(schema, str):
+        raise DraftError(f"{where}: schema is not a string")
+    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order), schema=schema)
 
 
 def draft_to_json(draft: Draft) -> str:
