@@ -415,3 +415,57 @@ def sample_details(schema: Schema, count: int = 1, seed: int | None = None) -> l
     """``count`` Details that satisfy ``schema``, the same for the same ``seed``."""
     sampler = Sampler(schema, seed)
     return [sampler.detail() for _ in range(count)]
+
+
+#: Source for samples of a schema that names none.
+DEFAULT_SOURCE = "com.example.app"
+
+
+def sample_names(schema: Schema) -> tuple[str, str, str]:
+    """(Source, DetailType, a note) for samples of ``schema``: what it says the event has.
+    PutEvents refuses ``aws.`` sources (AWS's own), so those are sent as ``test.aws...``."""
+    source = schema.source or DEFAULT_SOURCE
+    note = ""
+    if source.startswith("aws."):
+        note = (
+            f"Source {source} is AWS's own (PutEvents refuses aws. sources): the samples use "
+            f"test.{source}; rules that match on source {source} won't match them"
+        )
+        source = f"test.{source}"
+    title = schema.document.get("title") or (schema.document.get("info") or {}).get("title")
+    detail_type = schema.detail_type or (title if isinstance(title, str) else "") or "Sample"
+    return source, detail_type[:128], note
+
+
+def sample_preset(
+    schema: Schema,
+    ref: str,
+    count: int = 1,
+    seed: int | None = None,
+    *,
+    name: str | None = None,
+    bus: str | None = None,
+    source: str | None = None,
+    detail_type: str | None = None,
+) -> Any:
+    """A preset of ``count`` entries whose Details satisfy ``schema``, naming it as ``ref``."""
+    from eventcomposer.core.entries import Entry, dump_detail
+    from eventcomposer.core.presets import Preset
+
+    default_source, default_type, _ = sample_names(schema)
+    entries = [
+        Entry(
+            source=source or default_source,
+            detail_type=detail_type or default_type,
+            detail=dump_detail(detail),
+            detail_as_mapping=True,
+        )
+        for detail in sample_details(schema, count, seed)
+    ]
+    return Preset(
+        name=name or default_type,
+        entries=entries,
+        description=f"Samples of {ref}" + (f" (seed {seed})" if seed is not None else ""),
+        bus=bus,
+        schema=ref,
+    )

@@ -349,6 +349,8 @@ class Violation:
     message: str
     line: int | None = None
     column: int | None = None
+    #: the path as keys and indexes (``("items", 0, "sku")``)
+    parts: tuple[str | int, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -399,10 +401,11 @@ def validate_detail(schema: Schema, text: str) -> list[Violation]:
     if not found:
         return []
     places = locate(text, [p for p, _ in found])
-    return [
-        Violation(json_path(p), m, *(places.get(p) or (None, None)))  # type: ignore[arg-type]
-        for p, m in found
-    ]
+    out = []
+    for parts, message in found:
+        line, column = places.get(parts) or (None, None)
+        out.append(Violation(json_path(parts), message, line, column, parts))
+    return out
 
 
 # -- where a path is in JSON text -------------------------------------------------------------
