@@ -15,7 +15,8 @@ What the Detail is checked against:
   ``x-amazon-events-source`` and ``x-amazon-events-detail-type``; ``nullable`` is honoured;
 - a JSON Schema that describes the whole event (its ``properties`` has ``detail`` and
   ``detail-type``, as the registry's ``JSONSchemaDraft4`` documents do): its ``detail``;
-- any other JSON Schema: the Detail itself (a file you write for your own events).
+- any other JSON Schema: the Detail itself (a file you write for your own events); its
+  ``x-amazon-events-source`` and ``x-amazon-events-detail-type``, if any, name the event.
 
 ``$ref`` inside the document resolves against the whole document. Formats (``date-time``,
 ``email``, ``uuid``, ``uri``, ``date``, ``time``, ``ipv4``, ``ipv6``, ``hostname``) are checked
@@ -196,7 +197,13 @@ def schema_from_document(document: Any, name: str) -> Schema:
             detail_type=_text(document.get("x-amazon-events-detail-type")),
         )
     _check_schema(document, name)
-    return Schema(name, document, {"$ref": "#"})
+    return Schema(
+        name,
+        document,
+        {"$ref": "#"},
+        source=_text(document.get("x-amazon-events-source")),
+        detail_type=_text(document.get("x-amazon-events-detail-type")),
+    )
 
 
 def _from_openapi(document: dict[str, Any], name: str) -> Schema:
