@@ -95,6 +95,7 @@ class EventComposerApp(App[int]):
         Binding("f6", "history", "History", id="composer.history", show=False),
         Binding("f7", "preview", "Preview", id="composer.preview", show=False),
         Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
+        Binding("ctrl+g", "new_from_schema", "Schema", id="composer.schema", show=False),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -417,6 +418,9 @@ class EventComposerApp(App[int]):
 
     def action_import_entries(self) -> None:
         self.round_trips.import_entries()
+
+    def action_new_from_schema(self) -> None:
+        self.preset_files.schemas.new_entry()
 
     def action_copy_aws_cli(self) -> None:
         self.round_trips.copy_aws_cli()
