@@ -62,7 +62,7 @@ def run_sample(args: argparse.Namespace) -> int:
         except OSError as exc:
             error(f"{output}: {exc.strerror or exc}")
             return exit_codes.BAD_INPUT
-        err.print(f"wrote {output}: {args.count} sample(s) of {schema.name}", markup=False)
+        err.print(f"wrote {output}: {args.count} sample(s) of {args.schema}", markup=False)
     if args.seed is None:
         err.print(f"seed {seed} (--seed {seed} writes the same preset again)", markup=False)
     return exit_codes.OK
