@@ -464,3 +464,36 @@ def test_faker_variables_are_allow_listed_and_seeded() -> None:
             render("{{" + attack + "}}", TemplateContext(), "x", 1)
     json_text = render('{"e": "{{faker.email}}"}', TemplateContext(seed=1), "x", 1, json_text=True)
     assert "@" in json.loads(json_text)["e"]
+
+
+# -- the composer model -----------------------------------------------------------------------
+
+
+def test_the_model_shows_violations_handed_to_it_while_the_detail_is_that_text() -> None:
+    from eventcomposer.core.composer import Composer, detail_violations
+    from eventcomposer.core.drafts import Draft, draft_from_json, draft_to_json
+    from eventcomposer.core.entries import Entry
+
+    schema = load_schema_file(DEMO_SCHEMA)
+    (detail,) = sample_details(schema, 1, seed=2)
+    detail["amount"] = "{{random.int(1,50)}}"  # a number once resolved, and too small
+    text = json.dumps(detail, indent=2)
+    state = Composer()
+    state.load([Entry("com.example.orders", "Order Placed", text)], None, None, "p", schema="s")
+    assert state.needed_schemas() == ["s"] and state.schema_pending(0) is None
+    state.set_schema("s", schema)
+    entry_id, ref, pending_text, _ = state.schema_pending(0)
+    violations = detail_violations(schema, pending_text)
+    assert state.set_schema_result(entry_id, ref, pending_text, violations)
+    problem = state.check().by_field()["Detail"]
+    assert problem.message.startswith("$.amount: ") and "less than the minimum of 100" in (
+        problem.message
+    )
+    assert '"amount"' in text.splitlines()[problem.line - 1]
+    assert state.schema_pending(0) is None
+    # An edit: the old result no longer applies; a result for the new text is shown.
+    state.set_field(entry_id, "Detail", text.replace('"{{random.int(1,50)}}"', "150"))
+    assert state.check().ok and state.schema_pending(0) is not None
+    # The preset's schema survives a draft.
+    draft = Draft(**{**state.snapshot().__dict__, "saved_at": 1.0})
+    assert draft_from_json(draft_to_json(draft)).schema == "s"
