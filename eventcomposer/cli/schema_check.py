@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventcomposer.cli import exit_codes
 from eventcomposer.cli.context import error
 from eventcomposer.cli.inputs import Batch
 from eventcomposer.core.files import read_limited
 from eventcomposer.core.presets import MAX_PRESET_BYTES
-from eventcomposer.core.schemas import SchemaError, Violation, validate_detail
 from eventcomposer.core.validation import Problem
 from eventcomposer.core.yaml_load import line_of
 from eventcomposer.sending import Outgoing
+
+if TYPE_CHECKING:  # jsonschema is imported only when some entry names a schema
+    from eventcomposer.core.schemas import Violation
 
 
 def schema_problems(args: argparse.Namespace, batch: Batch) -> list[Problem]:
@@ -33,6 +36,7 @@ def schema_problems(args: argparse.Namespace, batch: Batch) -> list[Problem]:
     from eventcomposer.aws.errors import AwsProblem
     from eventcomposer.aws.schema_registry import SchemaSources
     from eventcomposer.cli.context import settings_from
+    from eventcomposer.core.schemas import SchemaError, validate_detail
 
     sources = SchemaSources(settings_from(args))
     texts: dict[Path, str] = {}
