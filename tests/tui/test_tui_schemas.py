@@ -178,3 +178,18 @@ async def test_the_local_eventbridge_picker_says_there_is_no_registry(project: P
         await wait_for(pilot, lambda: "no Schema Registry" in str(status.content))
         await pilot.press("escape")
         assert len(app.state.entries) == 1
+
+
+async def test_a_schema_that_cannot_be_loaded_is_said_and_the_detail_is_not_held_up(
+    project: Path,
+) -> None:
+    path = project / "presets" / "order.yaml"
+    path.write_text(path.read_text().replace("schemas/order-placed.json", "schemas/gone.json"))
+    app = EventComposerApp(OFFLINE, project / "presets")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.preset_files.load(path)
+        status = app.query_one("#status", Static)
+        await wait_for(pilot, lambda: "Schema schemas/gone.json not loaded" in str(status.content))
+        assert "no such schema file" in str(status.content)
+        assert app.state.check().ok  # nothing to check against: Send is not refused for it
