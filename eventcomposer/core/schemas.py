@@ -144,14 +144,6 @@ class Schema:
             self._validator = _make_validator(self)
         return self._validator
 
-    def resolve(self, node: Any) -> Any:
-        """``node`` with a ``$ref`` at its top followed (within the document), repeatedly."""
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 50:
-            node = _pointer(self.document, node["$ref"], self.name)
-            seen += 1
-        return node
-
 
 def load_schema_file(path: Path | str) -> Schema:
     """Read a schema file (JSON or YAML); SchemaError names the file and why it can't be used."""
@@ -231,21 +223,6 @@ def _text(value: Any) -> str | None:
 
 def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
-
-
-def _pointer(document: Any, ref: str, name: str) -> Any:
-    if not ref.startswith("#"):
-        raise SchemaError(f"{name}: only references inside the document are followed, not {ref}")
-    node = document
-    for part in [p for p in ref[1:].split("/") if p]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise SchemaError(f"{name}: the reference {ref} leads nowhere")
-    return node
 
 
 def _check_schema(document: dict[str, Any], name: str) -> None:
