@@ -497,3 +497,35 @@ def test_the_model_shows_violations_handed_to_it_while_the_detail_is_that_text()
     # The preset's schema survives a draft.
     draft = Draft(**{**state.snapshot().__dict__, "saved_at": 1.0})
     assert draft_from_json(draft_to_json(draft)).schema == "s"
+
+
+def test_a_schema_split_across_files_resolves_beside_it_and_never_over_the_network(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "common.yaml").write_text(
+        "$defs:\n  money:\n    type: number\n    minimum: 1\n    maximum: 9\n"
+        "  who: {$ref: '#/$defs/email'}\n  email: {type: string, format: email}\n"
+    )
+    (tmp_path / "order.json").write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "required": ["amount", "by"],
+                "properties": {
+                    "amount": {"$ref": "common.yaml#/$defs/money"},
+                    "by": {"$ref": "common.yaml#/$defs/who"},
+                },
+            }
+        )
+    )
+    schema = load_schema_file(tmp_path / "order.json")
+    (detail,) = sample_details(schema, 1, seed=1)
+    assert 1 <= detail["amount"] <= 9 and "@" in detail["by"]
+    found = validate_detail(schema, '{"amount": 10, "by": "nobody"}')
+    assert [v.path for v in found] == ["$.amount", "$.by"]
+    (tmp_path / "remote.json").write_text('{"$ref": "https://example.com/s.json"}')
+    remote = load_schema_file(tmp_path / "remote.json")
+    with pytest.raises(SchemaError, match="can't resolve the reference"):
+        validate_detail(remote, "{}")
+    with pytest.raises(SchemaError, match="can't resolve the reference"):
+        sample_details(remote, 1, 1)

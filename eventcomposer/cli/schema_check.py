@@ -56,7 +56,12 @@ def schema_problems(args: argparse.Namespace, batch: Batch) -> list[Problem]:
             raise SystemExit(
                 exit_codes.UNREACHABLE if exc.is_connectivity else exit_codes.BAD_INPUT
             ) from None
-        for violation in validate_detail(schema, item.resolved.detail):
+        try:
+            violations = validate_detail(schema, item.resolved.detail)
+        except SchemaError as exc:
+            problems.append(Problem(number, "schema", str(exc)))
+            continue
+        for violation in violations:
             line = _file_line(file, item.written.detail_as_mapping, violation, texts)
             where = f" ({file[0]}:{line})" if line else _detail_line(item, violation)
             problems.append(

@@ -16,7 +16,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from eventcomposer.core.schemas import Schema, SchemaError, openapi_to_json_schema
+from eventcomposer.core.schemas import Schema, SchemaError
 
 #: Attempts at a sample that fits before giving up (each with the generator further along).
 ATTEMPTS = 20
@@ -46,9 +46,8 @@ class Sampler:
         self.schema = schema
         self.rng = random.Random(seed)
         self.fake = make_faker(seed)
-        self.document = (
-            openapi_to_json_schema(schema.document) if schema.openapi else schema.document
-        )
+        #: where ``$ref`` resolves now (the document, or a file it refers to)
+        self._resolver = schema.resolver()
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -58,6 +57,7 @@ class Sampler:
 
         problems: list[tuple[tuple[str | int, ...], str]] = []
         for attempt in range(ATTEMPTS):
+            self._resolver = self.schema.resolver()
             value = self.value(self.schema.detail, "", 0, use_examples=attempt < ATTEMPTS // 2)
             problems = validate_value(self.schema, value)
             if not problems:
@@ -70,25 +70,33 @@ class Sampler:
     # -- values --------------------------------------------------------------------------------
 
     def resolve(self, node: Any) -> Any:
+        """``node`` with its ``$ref`` followed (moving the resolver to where it leads)."""
+        from referencing.exceptions import Unresolvable
+
         for _ in range(50):
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 break
             ref = node["$ref"]
-            target = self._pointer(ref)
+            try:
+                resolved = self._resolver.lookup(ref)
+            except Unresolvable:
+                raise SchemaError(
+                    f"{self.schema.name}: can't resolve the reference {ref}"
+                ) from None
+            self._resolver = resolved.resolver
+            target = resolved.contents
             extra = {k: v for k, v in node.items() if k != "$ref"}
             node = {**target, **extra} if extra and isinstance(target, dict) else target
         return node
 
-    def _pointer(self, ref: str) -> Any:
-        if not ref.startswith("#"):
-            raise SchemaError(f"{self.schema.name}: can't follow the reference {ref}")
-        node: Any = self.document
-        for part in [p for p in ref[1:].split("/") if p]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        return node
-
     def value(self, node: Any, name: str, depth: int, use_examples: bool = True) -> Any:
+        saved = self._resolver
+        try:
+            return self._value(node, name, depth, use_examples)
+        finally:
+            self._resolver = saved
+
+    def _value(self, node: Any, name: str, depth: int, use_examples: bool) -> Any:
         node = self.resolve(node)
         if node is True or node is None or node == {}:
             return self._text_for(name, {})
@@ -128,7 +136,9 @@ class Sampler:
         """``allOf`` as one schema: properties merged, required joined, the rest overridden."""
         out: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
         for part in node.get("allOf", []):
+            saved = self._resolver
             part = self.resolve(part)
+            self._resolver = saved
             if isinstance(part, dict) and "allOf" in part:
                 part = self._merge(part)
             if not isinstance(part, dict):

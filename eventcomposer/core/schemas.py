@@ -136,13 +136,33 @@ class Schema:
     openapi: bool = False
     source: str | None = None
     detail_type: str | None = None
+    #: the document's URI: its file (``file://…``), so that ``$ref: common.json`` is the file
+    #: beside it; None for the registry's documents
+    base: str | None = None
     _validator: Any = field(default=None, repr=False)
+    _registry: Any = field(default=None, repr=False)
+
+    @property
+    def uri(self) -> str:
+        return self.base or _URN
 
     @property
     def validator(self) -> Any:
         if self._validator is None:
             self._validator = _make_validator(self)
         return self._validator
+
+    @property
+    def registry(self) -> referencing.Registry:
+        """The document (as validated: OpenAPI read as JSON Schema) under :attr:`uri`, and the
+        files beside it it refers to, read on first use (never anything over the network)."""
+        if self._registry is None:
+            self._registry = _make_registry(self)
+        return self._registry
+
+    def resolver(self) -> Any:
+        """A ``referencing`` resolver at the document (``lookup("#/$defs/x")``)."""
+        return self.registry.resolver(base_uri=self.uri)
 
 
 def load_schema_file(path: Path | str) -> Schema:
@@ -157,7 +177,10 @@ def load_schema_file(path: Path | str) -> Schema:
         raise SchemaError(f"{name}: is not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise SchemaError(f"{name}: {exc.strerror or exc}") from None
-    return schema_from_text(text, name)
+    schema = schema_from_text(text, name)
+    if str(path) != "-":
+        schema.base = Path(path).resolve().as_uri()
+    return schema
 
 
 def schema_from_text(text: str, name: str) -> Schema:
@@ -253,23 +276,53 @@ def openapi_to_json_schema(node: Any) -> Any:
     return out
 
 
-def _make_validator(schema: Schema) -> Any:
+def _validator_class(schema: Schema) -> Any:
     if schema.openapi:
-        document = openapi_to_json_schema(schema.document)
-        cls: Any = jsonschema.Draft4Validator
-    else:
-        document = schema.document
-        cls = jsonschema.validators.validator_for(document, default=jsonschema.Draft202012Validator)
+        return jsonschema.Draft4Validator  # OpenAPI 3.0's schema objects are draft 4's, mostly
+    return jsonschema.validators.validator_for(
+        schema.document, default=jsonschema.Draft202012Validator
+    )
+
+
+def _make_registry(schema: Schema) -> referencing.Registry:
+    cls = _validator_class(schema)
+    document = openapi_to_json_schema(schema.document) if schema.openapi else schema.document
     spec = referencing.jsonschema.specification_with(
         cls.META_SCHEMA.get("$schema", ""), default=referencing.jsonschema.DRAFT202012
     )
     resource = referencing.Resource.from_contents(document, default_specification=spec)
-    registry: referencing.Registry = referencing.Registry().with_resource(_URN, resource)
+    registry: referencing.Registry = referencing.Registry(retrieve=_retrieve_file)
+    registry = registry.with_resource(schema.uri, resource)
     own_id = resource.id()
     if own_id:
         registry = registry.with_resource(own_id, resource)
-    root = {"$ref": _URN + schema.detail["$ref"]}
-    return cls(root, registry=registry, format_checker=FORMATS)
+    return registry
+
+
+def _retrieve_file(uri: str) -> referencing.Resource:
+    """A schema file another refers to (``file://`` only: nothing is fetched over the network)."""
+    from urllib.request import url2pathname
+
+    from referencing.exceptions import NoSuchResource
+
+    parts = urlsplit(uri)
+    if parts.scheme != "file":
+        raise NoSuchResource(ref=uri)
+    path = Path(url2pathname(parts.path))
+    try:
+        text = read_limited(path, MAX_SCHEMA_BYTES, "schema files").decode("utf-8")
+        document = json.loads(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except (OSError, ValueError, YamlError):
+        raise NoSuchResource(ref=uri) from None
+    return referencing.Resource.from_contents(
+        document, default_specification=referencing.jsonschema.DRAFT202012
+    )
+
+
+def _make_validator(schema: Schema) -> Any:
+    root = {"$ref": schema.uri + schema.detail["$ref"]}
+    cls = _validator_class(schema)
+    return cls(root, registry=schema.registry, format_checker=FORMATS)
 
 
 # -- formats ----------------------------------------------------------------------------------
@@ -356,13 +409,18 @@ def json_path(parts: Iterable[str | int]) -> str:
 def validate_value(schema: Schema, value: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """Every violation of ``value`` (the parsed Detail): (path, message), by path, at most
     MAX_VIOLATIONS; for an ``anyOf``/``oneOf`` the most relevant branch's reason."""
+    from referencing.exceptions import Unresolvable
+
     found = []
-    for error in schema.validator.iter_errors(value):
-        if error.context:
-            error = best_match(error.context) or error
-        found.append((tuple(error.absolute_path), _message(error)))
-        if len(found) >= MAX_VIOLATIONS:
-            break
+    try:
+        for error in schema.validator.iter_errors(value):
+            if error.context:
+                error = best_match(error.context) or error
+            found.append((tuple(error.absolute_path), _message(error)))
+            if len(found) >= MAX_VIOLATIONS:
+                break
+    except Unresolvable as exc:
+        raise SchemaError(f"{schema.name}: can't resolve the reference {exc.ref}") from None
     found.sort(key=lambda pm: [(0, p) if isinstance(p, int) else (1, p) for p in pm[0]])
     return list(dict.fromkeys(found))
 

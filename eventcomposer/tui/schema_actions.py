@@ -103,10 +103,18 @@ class SchemaController:
         schema = state.schemas.get(ref) if ref else None
         if ref is None or schema is None:
             return
+        violations = self._violations(ref, schema, text)
+        if violations is not None:
+            self.app.backend.to_ui(self._checked, state.entry_id, ref, text, violations)
+
+    def _violations(self, ref: str, schema: Schema, text: str) -> list[Violation] | None:
+        """In a worker: the violations of Detail ``text``; None (and said) if the schema can't
+        be used (a reference it can't resolve)."""
         from eventcomposer.core.composer import detail_violations
 
-        violations = detail_violations(schema, text)
-        self.app.backend.to_ui(self._checked, state.entry_id, ref, text, violations)
+        return self._attempt(
+            lambda: detail_violations(schema, text), lambda why: self._failed(ref, why)
+        )
 
     def _load(self, ref: str) -> None:
         self._loading.add(ref)
@@ -128,12 +136,10 @@ class SchemaController:
 
     def _failed(self, ref: str, why: str) -> None:
         self._loading.discard(ref)
-        self.app.set_status(f"Schema {ref} not loaded, Detail not checked: {why}", error=True)
+        self.app.set_status(f"Detail not checked against schema {ref}: {why}", error=True)
 
     def check_pending(self) -> None:
         """Check (in a worker) every entry whose Detail has not been checked as it now reads."""
-        from eventcomposer.core.composer import detail_violations
-
         state = self.app.state
         pending = [p for i in range(len(state.entries)) if (p := state.schema_pending(i))]
         if not pending:
@@ -141,8 +147,9 @@ class SchemaController:
 
         def work() -> None:
             for entry_id, ref, text, schema in pending:
-                violations = detail_violations(schema, text)
-                self.app.backend.to_ui(self._checked, entry_id, ref, text, violations)
+                violations = self._violations(ref, schema, text)
+                if violations is not None:
+                    self.app.backend.to_ui(self._checked, entry_id, ref, text, violations)
 
         self.app.backend.run(work, "schema-check")
 
