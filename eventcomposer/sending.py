@@ -78,6 +78,7 @@ class Plan:
         labels: Sequence[str] = (),
         endpoint_id: str | None = None,
         numbers: Sequence[int] | None = None,
+        seed: int | None = None,
     ) -> None:
         if repeat < 1:
             raise ValueError(f"--repeat must be 1 or more, not {repeat}")
@@ -93,7 +94,7 @@ class Plan:
         self.labels = list(labels)
         self.endpoint_id = endpoint_id
         self.numbers = list(numbers) if numbers else None
-        self._context = TemplateContext(variables=self.variables, env=self.env)
+        self._context = TemplateContext(variables=self.variables, env=self.env, seed=seed)
         self._first: list[Outgoing] | None = None
 
     @property

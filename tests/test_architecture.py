@@ -25,6 +25,8 @@ CORE_MODULES = [
     "eventcomposer.core.files",
     "eventcomposer.core.drafts",
     "eventcomposer.core.rules",
+    "eventcomposer.core.schemas",
+    "eventcomposer.core.samples",
     "eventcomposer.patterns",
 ]
 FORBIDDEN = ("textual", "boto3", "botocore", "rich", "moto")

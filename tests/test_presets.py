@@ -102,7 +102,8 @@ def test_yaml_error_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:
     assert error_of(tmp_path, "name: x\nbuss: orders\nentries: []\n") == (
-        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, EndpointId, entries)"
+        "p.yaml:2: unknown key 'buss' (known: version, name, description, bus, EndpointId, schema, "
+        "entries)"
     )
 
 
@@ -110,7 +111,7 @@ def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
     text = "entries:\n  - Source: a\n    DetailType: b\n    Detials: {}\n"
     assert error_of(tmp_path, text) == (
         "p.yaml:4: entries[1]: unknown key 'Detials' (known: Source, DetailType, Resources, "
-        "Detail, Time, TraceHeader, EventBusName)"
+        "Detail, Time, TraceHeader, EventBusName, schema)"
     )
 
 

@@ -46,6 +46,10 @@ class Batch:
     endpoint_id: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
     repeat: int = 1
+    #: seeds {{faker.*}} and {{random.int}} (--seed)
+    seed: int | None = None
+    #: for each written entry, the preset file and the entry's index in it (None: not a file)
+    written_files: list[tuple[Path, int] | None] = field(default_factory=list)
     _plan: Plan | None = field(default=None, repr=False)
     _entries: list[Entry] | None = field(default=None, repr=False)
 
@@ -59,6 +63,7 @@ class Batch:
                 repeat=self.repeat,
                 labels=self.labels,
                 endpoint_id=self.endpoint_id,
+                seed=self.seed,
             )
         return self._plan
 
@@ -88,7 +93,7 @@ def gather(args: argparse.Namespace) -> Batch:
     repeat = getattr(args, "repeat", 1)
     if repeat < 1:
         raise InputError(f"--repeat must be 1 or more, not {repeat}")
-    batch = Batch(variables=_variables(args), repeat=repeat)
+    batch = Batch(variables=_variables(args), repeat=repeat, seed=getattr(args, "seed", None))
     try:
         for source in list(_sources(args, batch)):
             entry = source.entry
@@ -96,6 +101,7 @@ def gather(args: argparse.Namespace) -> Batch:
                 entry = entry.copy(event_bus_name=source.bus)
             batch.written.append(entry)
             batch.written_origins.append(source.origin)
+            batch.written_files.append(source.file)
         batch.plan().first_round()
     except (PresetError, InputFormatError, TemplateError) as exc:
         raise InputError(str(exc)) from None
@@ -107,6 +113,7 @@ class _Source:
     entry: Entry
     bus: str | None
     origin: str
+    file: tuple[Path, int] | None = None
 
 
 def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:
@@ -127,7 +134,11 @@ def _sources(args: argparse.Namespace, batch: Batch) -> Iterator[_Source]:
             batch.endpoint_id = preset.endpoint_id
         for i, entry in enumerate(preset.entries, start=1):
             where = "<stdin>" if str(path) == "-" else path
-            yield _Source(entry, bus_override or preset.bus, f"{where} entry {i}")
+            schema = preset.schema_of(entry)
+            if schema and schema != entry.schema:
+                entry = entry.copy(schema=schema)  # the preset's, for this entry
+            file = (path, i - 1) if str(path) != "-" else None
+            yield _Source(entry, bus_override or preset.bus, f"{where} entry {i}", file)
     if files and not found:
         raise InputError(f"no preset files (*.yaml) found in {', '.join(map(str, files))}")
     for value in getattr(args, "entries", []):

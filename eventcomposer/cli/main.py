@@ -186,6 +186,20 @@ def _size_limit_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _schema_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-schema",
+        action="store_true",
+        help="don't check Detail against the schema its entry or preset names",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        metavar="S",
+        help="seed for {{faker.*}} and {{random.int}}: the same seed, the same values",
+    )
+
+
 def _pattern_size_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pattern-size-limit",
@@ -273,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="don't ask before sending more than 100 events to a non-local endpoint",
     )
     _limit_options(send)
+    _schema_options(send)
 
     validate = commands.add_parser(
         "validate",
@@ -281,6 +296,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     _limit_options(validate)
+    _schema_options(validate)
+
+    sample = commands.add_parser(
+        "sample",
+        parents=[shared],
+        help="write a preset whose Details satisfy a JSON Schema or a registry schema",
+        description="Samples satisfy every required property, enum, const, format, bound and "
+        "pattern of the schema, with realistic values from Faker; the same --seed gives the "
+        "same preset. REF: a JSON Schema file (JSON or YAML) or registry/name[@version] in the "
+        "EventBridge Schema Registry (aws.events/aws.s3@ObjectCreated). Exit 2 for a schema "
+        "that can't be used, 3 when the registry can't be reached.",
+    )
+    sample.add_argument("--schema", required=True, metavar="REF", help="the schema")
+    sample.add_argument("--count", type=int, default=1, metavar="N", help="entries (default 1)")
+    sample.add_argument("--seed", type=int, metavar="S", help="seed (default: a random one)")
+    sample.add_argument(
+        "-o", "--output-file", default="-", metavar="FILE", help="the preset (default -: stdout)"
+    )
+    sample.add_argument("--force", action="store_true", help="overwrite an existing file")
+    sample.add_argument("--name", help="the preset's name (default: the schema's title)")
+    sample.add_argument("--bus", help="the preset's bus")
+    sample.add_argument("--source", help="Source (default: the schema's, else com.example.app)")
+    sample.add_argument("--detail-type", help="DetailType (default: the schema's or its title)")
 
     pattern = commands.add_parser(
         "pattern",
@@ -455,6 +493,7 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
     "pattern": ("eventcomposer.cli.pattern_cmd", "run_pattern"),
     "rules": ("eventcomposer.cli.pattern_cmd", "run_rules"),
     "history": ("eventcomposer.cli.history_cmd", "run_history"),
+    "sample": ("eventcomposer.cli.sample_cmd", "run_sample"),
     "export": ("eventcomposer.cli.export_cmd", "run_export"),
     "import": ("eventcomposer.cli.export_cmd", "run_import"),
     "local": ("eventcomposer.cli.local_cmd", "run_local"),

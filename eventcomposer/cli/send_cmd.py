@@ -18,6 +18,7 @@ from eventcomposer.cli.render import (
     print_summary,
     problem_lines,
 )
+from eventcomposer.cli.schema_check import schema_problems
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.validation import Limits
@@ -39,7 +40,7 @@ def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
         error(str(exc))
         return None
     plan = batch.plan()
-    problems = plan.check(limits)
+    problems = plan.check(limits) + schema_problems(args, batch)
     if problems:
         print_problems(problems, [o.origin for o in plan.first_round()])
         return None

@@ -5,6 +5,12 @@ Every entry has a stable id, so an edit that arrives after the selection moved o
 on the entry it was made in. What is derived (problems, sizes) is computed here, on the entries
 as they will be sent (variables resolved, Detail compacted), so what the screen says is what
 Send does. A draft is a :class:`Snapshot` of it.
+
+An entry may name a schema for its Detail (its own ``schema``, else the preset's). Loading a
+schema and checking a Detail against it are I/O and (for a large Detail) slow, so they happen
+in the app's workers: the model is handed the loaded schemas (:meth:`Composer.set_schema`) and
+each entry's violations for a given Detail text (:meth:`Composer.set_schema_result`), and shows
+them as problems of Detail while the entry's Detail is still that text.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventcomposer.core.entries import Entry, as_sent, compact_detail
 from eventcomposer.core.fields import BY_API, Kind
@@ -28,6 +35,9 @@ from eventcomposer.core.validation import (
     validate_call,
     validate_entry,
 )
+
+if TYPE_CHECKING:  # jsonschema is imported when a schema is used, not on the way to the UI
+    from eventcomposer.core.schemas import Schema, Violation
 
 #: The bus an entry without EventBusName goes to, when the batch names none either.
 DEFAULT_BUS = "default"
@@ -89,6 +99,28 @@ class Snapshot:
     preset_stamp: tuple[int, int] | None = None
     #: a global endpoint's id (the preset's EndpointId), sent with the call
     endpoint_id: str | None = None
+    #: the preset's schema (for entries that name none); never sent
+    schema: str | None = None
+
+
+def detail_violations(schema: Schema, text: str) -> list[Violation]:
+    """The Detail ``text`` (as the editor holds it) against ``schema``, with its variables
+    resolved (``"{{seq}}"`` is a number, ``{{faker.email}}`` an address) and lines that point
+    into ``text``: resolving replaces values within their line. Slow for a large Detail: call it
+    in a worker. Empty when a variable has no value (the entry's check says so)."""
+    from eventcomposer.core.schemas import validate_detail
+
+    try:
+        resolved = render_detail(text)
+    except TemplateError:
+        return []
+    return validate_detail(schema, resolved)
+
+
+def render_detail(text: str) -> str:
+    from eventcomposer.core.templating import render
+
+    return render(text, TemplateContext(), "Detail", 1, json_text=True)
 
 
 class Composer:
@@ -113,6 +145,12 @@ class Composer:
         #: entry id -> its outcome in the last send (the rules panel's "delivered").
         self.sent: dict[int, SentMark] = {}
         self._checks: dict[int, tuple[Entry, str | None, EntryCheck]] = {}
+        #: The preset's schema (entries that name none use it); None: no schema.
+        self.schema: str | None = None
+        #: Loaded schemas by reference, as the app's worker loaded them.
+        self.schemas: dict[str, Schema] = {}
+        #: entry id -> (schema reference, the Detail text checked, its violations)
+        self._schema_results: dict[int, tuple[str, str, tuple[Violation, ...]]] = {}
         #: Bumped by every change, so that views can tell whether they are current.
         self.revision = 0
 
@@ -160,6 +198,64 @@ class Composer:
         entry = self._entries[self.selected if index is None else index]
         return entry.event_bus_name or self.bus
 
+    # -- schemas ----------------------------------------------------------------------------------
+
+    def schema_ref(self, index: int | None = None) -> str | None:
+        """The schema an entry's Detail must fit: its own, else the preset's (None: none)."""
+        entry = self._entries[self.selected if index is None else index]
+        return entry.schema or self.schema
+
+    def needed_schemas(self) -> list[str]:
+        """Schema references some entry names that have not been loaded yet."""
+        refs = [self.schema_ref(i) for i in range(len(self._entries))]
+        return [r for r in dict.fromkeys(refs) if r and r not in self.schemas]
+
+    def set_schema(self, ref: str, schema: Schema) -> None:
+        """A schema the app loaded (in a worker) for ``ref``."""
+        self.schemas[ref] = schema
+        self.revision += 1
+
+    def set_schema_result(
+        self, entry_id: int, ref: str, text: str, violations: Sequence[Violation]
+    ) -> bool:
+        """An entry's Detail ``text`` checked against ``ref`` (in a worker); shown while the
+        entry's Detail is that text (the check may arrive just before the edit it checked).
+        Returns whether it changed what is shown now."""
+        index = self.index_of(entry_id)
+        if index is None:
+            return False  # the entry is gone
+        result = (ref, text, tuple(violations))
+        if self._schema_results.get(entry_id) == result:
+            return False
+        self._schema_results[entry_id] = result
+        self._checks.pop(entry_id, None)
+        if self._entries[index].detail != text:
+            return False
+        self.revision += 1
+        return True
+
+    def schema_pending(self, index: int) -> tuple[int, str, str, Schema] | None:
+        """(entry id, reference, Detail text, schema) when an entry's Detail has not been
+        checked against its loaded schema as it now reads; None otherwise."""
+        ref = self.schema_ref(index)
+        if not ref or ref not in self.schemas:
+            return None
+        entry_id, text = self._ids[index], self._entries[index].detail
+        done = self._schema_results.get(entry_id)
+        if done is not None and done[0] == ref and done[1] == text:
+            return None
+        return entry_id, ref, text, self.schemas[ref]
+
+    def _schema_problems(self, index: int) -> list[Problem]:
+        entry, entry_id = self._entries[index], self._ids[index]
+        done = self._schema_results.get(entry_id)
+        if done is None or done[0] != self.schema_ref(index) or done[1] != entry.detail:
+            return []
+        return [
+            Problem(index + 1, "Detail", f"{v.path}: {v.message}", v.line, v.column)
+            for v in done[2]
+        ]
+
     # -- derived: problems and sizes, as sent ---------------------------------------------------
 
     def check(self, index: int | None = None) -> EntryCheck:
@@ -171,6 +267,9 @@ class Composer:
         if cached is not None and cached[0] == entry and cached[1] == self.bus:
             return cached[2]
         result = self._check(entry, index + 1)
+        extra = self._schema_problems(index) if not result.by_field().get("Detail") else []
+        if extra:
+            result = EntryCheck(result.problems + tuple(extra), result.size)
         self._checks[entry_id] = (entry, self.bus, result)
         return result
 
@@ -366,9 +465,10 @@ class Composer:
         description: str = "",
         stamp: tuple[int, int] | None = None,
         endpoint_id: str | None = None,
+        schema: str | None = None,
     ) -> None:
         """Replace everything with a preset's contents (not dirty); ``stamp`` is the file's
-        (st_mtime_ns, st_size) as read."""
+        (st_mtime_ns, st_size) as read; ``schema`` the preset's."""
         self.restore(
             Snapshot(
                 tuple(entries[: self.max_entries]),
@@ -380,6 +480,7 @@ class Composer:
                 dirty=False,
                 preset_stamp=stamp,
                 endpoint_id=endpoint_id,
+                schema=schema,
             )
         )
 
@@ -405,6 +506,7 @@ class Composer:
             self.dirty,
             self.preset_stamp,
             self.endpoint_id,
+            self.schema,
         )
 
     def restore(self, snapshot: Snapshot) -> None:
@@ -419,6 +521,9 @@ class Composer:
         self.dirty = snapshot.dirty
         self.preset_stamp = snapshot.preset_stamp
         self.endpoint_id = snapshot.endpoint_id
+        self.schema = snapshot.schema
+        self.schemas = {}  # a relative file is relative to the preset: load them again
+        self._schema_results.clear()
         self.refusal = ""
         self.sent = {}
         self._checks.clear()

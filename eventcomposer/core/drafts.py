@@ -59,6 +59,7 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         data[f.attr] = list(value) if isinstance(value, list) else value
     data["detail_as_mapping"] = entry.detail_as_mapping
     data["key_order"] = list(entry.key_order)
+    data["schema"] = entry.schema
     return data
 
 
@@ -86,7 +87,10 @@ def entry_from_json(data: Any, where: str) -> Entry:
     as_mapping = data.get("detail_as_mapping", True)
     if not isinstance(as_mapping, bool):
         raise DraftError(f"{where}: detail_as_mapping is not true or false")
-    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order))
+    schema = data.get("schema")
+    if schema is not None and not isinstance(schema, str):
+        raise DraftError(f"{where}: schema is not a string")
+    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order), schema=schema)
 
 
 def draft_to_json(draft: Draft) -> str:
@@ -102,6 +106,7 @@ def draft_to_json(draft: Draft) -> str:
         "dirty": draft.dirty,
         "preset_stamp": list(draft.preset_stamp) if draft.preset_stamp else None,
         "endpoint_id": draft.endpoint_id,
+        "schema": draft.schema,
         "entries": [entry_to_json(e) for e in draft.entries],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -129,7 +134,7 @@ def draft_from_json(text: str) -> Draft:
     if not isinstance(saved_at, (int, float)) or isinstance(saved_at, bool):
         raise DraftError("saved_at is not a number")
     texts: dict[str, str | None] = {}
-    for name in ("bus", "preset_path", "preset_name", "description", "endpoint_id"):
+    for name in ("bus", "preset_path", "preset_name", "description", "endpoint_id", "schema"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
             raise DraftError(f"{name} is not a string")
@@ -155,6 +160,7 @@ def draft_from_json(text: str) -> Draft:
         saved_at=float(saved_at),
         preset_stamp=(stamp[0], stamp[1]) if stamp else None,
         endpoint_id=texts["endpoint_id"] or None,
+        schema=texts["schema"] or None,
     )
 
 

@@ -23,7 +23,9 @@ class Entry:
 
     ``detail`` is JSON text, as the API takes it. ``time`` is the RFC 3339 text the user wrote
     (``None`` means "the time of the call"). ``key_order`` remembers the order of keys in the
-    file the entry came from so that saving it keeps that order.
+    file the entry came from so that saving it keeps that order. ``schema`` names the JSON
+    Schema its Detail must fit (a file or ``registry/name@version``): not a PutEvents field,
+    never sent.
     """
 
     source: str = ""
@@ -35,6 +37,7 @@ class Entry:
     event_bus_name: str | None = None
     detail_as_mapping: bool = True
     key_order: tuple[str, ...] = ()
+    schema: str | None = None
 
     def copy(self, **changes: Any) -> Entry:
         """A copy with ``changes`` applied (the resource list is copied too)."""

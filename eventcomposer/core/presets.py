@@ -40,7 +40,9 @@ VARS_FILE_NAMES = ("vars.yaml", "vars.yml")
 #: Larger files are refused (while reading): no real preset is this big.
 MAX_PRESET_BYTES = 16 * 1024 * 1024
 #: Optional top-level keys, in the order a new file is written.
-_TOP_KEYS = ("version", "name", "description", "bus", "EndpointId", "entries")
+_TOP_KEYS = ("version", "name", "description", "bus", "EndpointId", "schema", "entries")
+#: An entry's key beside the PutEvents fields: the schema its Detail must fit (never sent).
+SCHEMA_KEY = "schema"
 
 
 class PresetError(ValueError):
@@ -70,6 +72,13 @@ class Preset:
     path: Path | None = None
     #: a global endpoint's id (PutEvents' EndpointId), sent with every call
     endpoint_id: str | None = None
+    #: the schema every entry's Detail must fit unless the entry names its own (a JSON Schema
+    #: file or ``registry/name@version``); never sent
+    schema: str | None = None
+
+    def schema_of(self, entry: Entry) -> str | None:
+        """The schema an entry's Detail must fit: its own, else the preset's."""
+        return entry.schema or self.schema
 
 
 def find_presets(folder: Path) -> list[Path]:
@@ -165,7 +174,7 @@ def parse_preset(text: str, file: str = "<preset>", default_name: str = "preset"
             field="version",
         )
     texts = {}
-    for key in ("name", "description", "bus", "EndpointId"):
+    for key in ("name", "description", "bus", "EndpointId", SCHEMA_KEY):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise fail(_not_a_string(value), key, field=key)
@@ -183,6 +192,7 @@ def parse_preset(text: str, file: str = "<preset>", default_name: str = "preset"
         bus=texts["bus"],
         version=version,
         endpoint_id=texts["EndpointId"] or None,
+        schema=texts[SCHEMA_KEY] or None,
     )
 
 
@@ -214,9 +224,20 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
     values: dict[str, Any] = {"key_order": tuple(raw)}
     for key, value in raw.items():
         f = BY_API.get(key)
+        if key == SCHEMA_KEY:
+            if not isinstance(value, str) or not value.strip():
+                raise fail(
+                    "must be a schema file or registry/name@version",
+                    "entries",
+                    index,
+                    key,
+                    field=f"{where}.{key}",
+                )
+            values["schema"] = value
+            continue
         if f is None:
             raise fail(
-                f"unknown key {key!r} (known: {', '.join(API_KEYS)})",
+                f"unknown key {key!r} (known: {', '.join(API_KEYS)}, {SCHEMA_KEY})",
                 "entries",
                 index,
                 key,
@@ -294,6 +315,8 @@ def preset_doc(preset: Preset) -> dict[str, Any]:
         doc["bus"] = preset.bus
     if preset.endpoint_id:
         doc["EndpointId"] = preset.endpoint_id
+    if preset.schema:
+        doc[SCHEMA_KEY] = preset.schema
     doc["entries"] = [_entry_doc(e) for e in preset.entries]
     return doc
 
@@ -353,8 +376,9 @@ def _entry_doc(entry: Entry) -> dict[str, Any]:
             values[f.api] = list(value or []) or None
         else:
             values[f.api] = value if (value or f.kind is Kind.TEXT) else None
+    values[SCHEMA_KEY] = entry.schema or None
     order = [k for k in entry.key_order if k in values] + [
-        k for k in API_KEYS if k not in entry.key_order
+        k for k in (*API_KEYS, SCHEMA_KEY) if k not in entry.key_order
     ]
     return {k: values[k] for k in order if values[k] is not None}
 

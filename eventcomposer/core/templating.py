@@ -2,7 +2,10 @@
 
 ``{{uuid}}``, ``{{now}}`` (RFC 3339 UTC; ``{{now-5m}}``, ``{{now+2h}}``, units s m h d),
 ``{{env.NAME}}``, ``{{seq}}`` (1, 2, 3 ... one number per entry across a replay),
-``{{random.int(A,B)}}`` and ``{{NAME}}`` for a value from a vars file. In Detail, a string that is
+``{{random.int(A,B)}}``, ``{{faker.PROVIDER}}`` (realistic fake data from an allow-list of
+Faker providers: ``{{faker.email}}``, ``{{faker.name}}``, ``{{faker.uuid4}}``... see
+:data:`FAKER_PROVIDERS`; seeded by the context's ``seed``) and ``{{NAME}}`` for a value from a
+vars file. In Detail, a string that is
 exactly ``"{{seq}}"`` or ``"{{random.int(A,B)}}"`` becomes a JSON number, so numeric rules can
 match it; everything else is substituted inside the string, JSON-escaped.
 """
@@ -38,7 +41,44 @@ _INT64_BOUNDS = f"has a bound outside the 64-bit integer range ({_INT64_MIN} to 
 #: What the user can write, for help texts and error messages.
 VARIABLES_HELP = (
     "{{uuid}}, {{now}}, {{now-5m}}, {{env.NAME}}, {{seq}}, {{random.int(1,100)}}, "
-    "{{NAME}} from a vars file"
+    "{{faker.email}} (and other faker.PROVIDER), {{NAME}} from a vars file"
+)
+
+#: The Faker providers ``{{faker.NAME}}`` may call: text-valued, argument-free, and nothing
+#: else (no attribute of Faker is reached by name unless it is listed here).
+FAKER_PROVIDERS = (
+    "address",
+    "city",
+    "company",
+    "country",
+    "country_code",
+    "credit_card_number",
+    "currency_code",
+    "date",
+    "domain_name",
+    "email",
+    "first_name",
+    "hostname",
+    "iban",
+    "iso8601",
+    "ipv4",
+    "ipv6",
+    "job",
+    "last_name",
+    "license_plate",
+    "mac_address",
+    "name",
+    "phone_number",
+    "postcode",
+    "sentence",
+    "state",
+    "street_address",
+    "uri",
+    "url",
+    "user_agent",
+    "user_name",
+    "uuid4",
+    "word",
 )
 
 
@@ -67,6 +107,21 @@ class TemplateContext:
     clock: Callable[[], datetime] = _utc_now
     rng: random.Random = field(default_factory=random.Random)
     seq: int = 0
+    #: seeds ``{{faker.*}}`` and ``{{random.int}}`` (the same seed, the same values); None: not
+    seed: int | None = None
+    _faker: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.seed is not None:
+            self.rng = random.Random(self.seed)
+
+    def faker(self) -> object:
+        """The Faker this context draws from (made, and seeded, on first use)."""
+        if self._faker is None:
+            from eventcomposer.core.samples import make_faker
+
+            self._faker = make_faker(self.seed)
+        return self._faker
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -149,6 +204,15 @@ def _value(expr: str, ctx: TemplateContext, where: str, seq: int) -> str:
         if low > high:
             raise TemplateError(expr, where, f"has its bounds reversed ({low} > {high})")
         return str(ctx.rng.randint(low, high))
+    if expr.startswith("faker."):
+        provider = expr[6:]
+        if provider not in FAKER_PROVIDERS:
+            raise TemplateError(
+                expr,
+                where,
+                f"is not an allowed Faker provider (allowed: {', '.join(FAKER_PROVIDERS)})",
+            )
+        return str(getattr(ctx.faker(), provider)())
     if expr.startswith("env."):
         name = expr[4:]
         if name not in ctx.env:

@@ -92,6 +92,7 @@ class EventComposerApp(App[int]):
         Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
         Binding("ctrl+t", "watch('tail')", "Tail the bus", id="composer.tail", show=False),
         Binding("ctrl+g", "watch('archives')", "Archives", id="composer.archives", show=False),
+        Binding("f10", "new_from_schema", "From schema", id="composer.schema", show=False),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -397,6 +398,9 @@ class EventComposerApp(App[int]):
 
     def action_import_entries(self) -> None:
         self.round_trips.import_entries()
+
+    def action_new_from_schema(self) -> None:
+        self.preset_files.schemas.new_entry()
 
     def action_copy_aws_cli(self) -> None:
         self.round_trips.copy_aws_cli()

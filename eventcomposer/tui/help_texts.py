@@ -24,6 +24,9 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
   palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
   snippet.
 - **F3** formats the Detail; **F4** edits it in `$EDITOR`.
+- **F10** adds an entry from a schema (a JSON Schema file or the Schema Registry) with a
+  sample Detail; an entry whose preset or own `schema:` names one has its Detail checked
+  against it as you type, each violation with its JSON path and line.
 - **Ctrl+T** tails the batch's bus: what really arrives, which rules match it and why,
   captured as a preset with **c**; **Ctrl+G** lists the bus's archives and replays one.
 """

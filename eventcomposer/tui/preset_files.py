@@ -34,7 +34,11 @@ class PresetFiles:
     """The presets actions: list, open, save, save as, delete."""
 
     def __init__(self, app: EventComposerApp) -> None:
+        from eventcomposer.tui.schema_actions import SchemaController
+
         self.app = app
+        #: A preset's schemas (and the entries' own): loaded and checked in workers.
+        self.schemas = SchemaController(app)
 
     @property
     def folder(self) -> Path:
@@ -53,6 +57,7 @@ class PresetFiles:
     def reload(self) -> None:
         """List the presets (in a worker) into the browser."""
         self.app.backend.list_presets(self.app.browser, self.demo_folder)
+        self.schemas.refresh()  # a restored draft's schemas, once the editor is there
 
     def display(self, path: Path) -> str:
         """A preset's path as the browser shows it: relative to the presets folder."""
@@ -96,8 +101,10 @@ class PresetFiles:
             preset.description,
             stamp=stamp,
             endpoint_id=preset.endpoint_id,
+            schema=preset.schema,
         )
         await app.show_state(reload=True)
+        self.schemas.refresh()
         note = ""
         if len(preset.entries) > limit:
             note = f" (first {limit} of {len(preset.entries)} entries: one call's worth)"
@@ -175,6 +182,7 @@ class PresetFiles:
             description=state.description,
             bus=state.bus,
             endpoint_id=state.endpoint_id,
+            schema=state.schema,
         )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
