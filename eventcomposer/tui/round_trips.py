@@ -83,6 +83,7 @@ class RoundTrips:
         note = f" ({loaded.note})" if loaded.note else ""
         app.set_status(f"Opened {what} as an unsaved batch{note}.")
         app.bus_and_rules.changed()
+        app.preset_files.schemas.refresh()  # the entries' own schema refs, if any
 
     # -- preview and copies ---------------------------------------------------------------------
 
