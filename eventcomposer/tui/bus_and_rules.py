@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
+
+def missing_bus_message(bus: str) -> str:
+    """A bus that does not exist, in the TUI's terms (the CLI's message says ``--bus``)."""
+    return (
+        f"Event bus {bus!r} does not exist in this account and region: AWS would accept the "
+        "events and drop them. Create it, or press F2 to pick another."
+    )
+
+
 #: Narrower terminals hide the rules panel until Ctrl+B shows it.
 RULES_PANEL_MIN_WIDTH = 140
 _NOT_LOADED = object()
@@ -69,6 +78,8 @@ class BusAndRules:
         app = self.app
         if bus != app.state.bus:
             return
+        if exists is False:
+            message = missing_bus_message(bus)
         app.header.bus_warning = message if exists is False else ""
         if exists is False:
             app.notify(message, title="Bus not found", severity="warning", timeout=8)

@@ -14,7 +14,10 @@ GENERAL = """\
 ## eventcomposer
 Compose PutEvents entries, send them to an event bus, and keep them as presets.
 **F5** sends, **F2** switches the bus, **Ctrl+S** saves the preset, **Ctrl+P** opens the command
-palette, **Tab** moves between panels, **Ctrl+Q** quits.
+palette, **Tab** moves between panels, **Ctrl+Q** quits. Jump to a panel: **Alt+P** presets,
+**Alt+E** the batch's entries, **Alt+S** the form (Source), **Alt+D** the Detail editor,
+**Alt+R** the rules, **Alt+O** the results (outcomes). **Alt+N** starts a new batch, **Ctrl+R**
+adds a resource.
 """
 
 
@@ -70,11 +73,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog"):
-            with VerticalScroll():
+            with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.help_text + "\n\n" + GENERAL, id="help-text")
                 lines = "\n".join(f"  {key:<16} {description}" for key, description in self.keys)
                 yield Static(f"Keys here:\n{lines}", id="help-keys")
-            yield Static("Esc closes", classes="dialog-hint")
+            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """The keys scroll the help at once (no Tab first)."""
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

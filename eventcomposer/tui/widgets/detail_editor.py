@@ -59,6 +59,7 @@ from textual.worker import get_current_worker
 
 from eventcomposer.core.validation import DetailCheck, check_detail
 from eventcomposer.tui.textual_compat import single_cell_widths as _single_cells
+from eventcomposer.tui.widgets.validated_field import leaves_alt_keys
 
 DEBOUNCE_SECONDS = 0.15
 """Quiet time after the last edit before the text is read, announced and validated."""
@@ -197,6 +198,10 @@ class JsonTextArea(TextArea):
     JsonTextArea > .detail-editor--error-line { text-style: underline; }
     JsonTextArea > .detail-editor--error-cell { background: $error; color: $text; }
     """
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Alt+key is the composer's (Alt+D and the like jump to a pane), not text."""
+        return not leaves_alt_keys(key) and super().check_consume_key(key, character)
 
     def __init__(self, text: str, *, id: str | None = None) -> None:
         self.error_location: tuple[int, int | None] | None = None
