@@ -41,6 +41,8 @@ MAIN_SCREEN_ONLY = COMPOSER_ACTIONS | {
 
 #: Below these sizes the layout gives the Detail editor the room first.
 NARROW_WIDTH = 100
+#: Below this width the footer leaves the less used keys to F1 (the focused panel's come first).
+FULL_FOOTER_WIDTH = 140
 SHORT_HEIGHT = 30
 
 
@@ -102,7 +104,7 @@ class Navigation:
         screen = self.app.screen_stack[0]
         screen.set_class(width < NARROW_WIDTH, "-narrow")
         for footer in screen.query(ComposerFooter):
-            footer.narrow = width < NARROW_WIDTH
+            footer.narrow = width < FULL_FOOTER_WIDTH
         screen.set_class(height < SHORT_HEIGHT, "-short")
         self.app.bus_and_rules.resized(width)
 

@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-#: Left off the footer under 100 columns: the most used keys stay in view.
+#: Left off a narrow footer (under 140 columns): the most used keys stay in view.
 NARROW_HIDDEN = frozenset({"retry_failed", "format_json", "open_in_editor", "save_preset_as"})
 
 
