@@ -319,3 +319,39 @@ def test_batch_rows_tell_entries_apart() -> None:
     two = entry_label(2, Entry(source="com.example.orders", detail_type="Order Shipped"), False)
     # The sidebar shows about 22 columns of a row at 80x24.
     assert "Order Pl" in one.plain[:22] and "Order Sh" in two.plain[:22]
+
+
+# -- large Details --------------------------------------------------------------------------
+
+
+def _big_detail(items: int = 4000) -> str:
+    return json.dumps({"items": [{"id": i, "name": f"item {i}"} for i in range(items)]})
+
+
+async def test_a_long_paste_over_everything_becomes_the_document(presets_dir: Path) -> None:
+    from textual import events
+
+    app = EventComposerApp(OFFLINE, presets_dir)
+    text = _big_detail()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        area = app.editor.text_area
+        area.focus()
+        area.select_all()
+        app.post_message(events.Paste(text))
+        await wait_for(pilot, lambda: area.document.line_count > 1)  # pretty-printed
+        await settle(pilot)
+        assert json.loads(app.editor.text) == json.loads(text)
+        assert json.loads(app.state.entry.detail) == json.loads(text)
+
+
+def test_the_preview_shows_a_bounded_part_of_a_large_request() -> None:
+    from eventcomposer.core.entries import Entry
+    from eventcomposer.tui.screens.preview import SHOWN_CHARS
+
+    entry = Entry("com.example.orders", "Order Placed", _big_detail(20000))
+    screen = PreviewScreen([entry], None, limit=1_048_576)
+    body = screen._body().plain
+    assert len(body) < SHOWN_CHARS + 200
+    assert "more characters not shown; c copies the whole request" in body
+    assert json.loads(screen.document)["Entries"][0]["Detail"] == entry.detail

@@ -20,6 +20,10 @@ from textual.widgets import Button, Static
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.sizes import entry_size, format_bytes, request_size
 
+#: How much of the request the preview shows: rendering text costs time in proportion to its
+#: length (a 2.5 MB Detail took 23 s), and no one reads past this on screen. ``c`` copies all.
+SHOWN_CHARS = 64 * 1024
+
 
 def request_document(entries: Sequence[Entry], bus: str | None) -> str:
     """The PutEvents request body for ``entries``, pretty-printed."""
@@ -99,14 +103,29 @@ very entries (the values shown), **c** copies the JSON, **Esc** closes.
         return text
 
     def _body(self) -> Text:
-        """Each entry's size above its API JSON (the request's ``Entries`` items)."""
+        """Each entry's size above its API JSON (the request's ``Entries`` items), the whole
+        up to ``SHOWN_CHARS`` characters (then how much is left out, and that ``c`` copies it)."""
         text = Text()
+        room = SHOWN_CHARS
         for number, entry in enumerate(self.entries, 1):
             if number > 1:
                 text.append("\n\n")
             text.append(f"Entry {number}", style="bold")
             text.append(f" · {entry_size(entry):,} bytes\n", style="dim")
-            text.append(json.dumps(entry.to_api(self.bus), indent=2, ensure_ascii=False))
+            body = json.dumps(entry.to_api(self.bus), indent=2, ensure_ascii=False)
+            if len(body) > room:
+                text.append(body[:room])
+                left = len(body) - room + sum(
+                    len(json.dumps(e.to_api(self.bus), indent=2, ensure_ascii=False))
+                    for e in self.entries[number:]
+                )
+                text.append(
+                    f"\n… {left:,} more characters not shown; c copies the whole request.",
+                    style="bold yellow",
+                )
+                break
+            room -= len(body)
+            text.append(body)
         return text
 
     @on(Button.Pressed, "#preview-send")
