@@ -115,12 +115,9 @@ very entries (the values shown), **c** copies the JSON, **Esc** closes.
             body = json.dumps(entry.to_api(self.bus), indent=2, ensure_ascii=False)
             if len(body) > room:
                 text.append(body[:room])
-                left = len(body) - room + sum(
-                    len(json.dumps(e.to_api(self.bus), indent=2, ensure_ascii=False))
-                    for e in self.entries[number:]
-                )
                 text.append(
-                    f"\n… {left:,} more characters not shown; c copies the whole request.",
+                    f"\n… the rest is not shown ({len(self.document):,} characters in all); "
+                    "c copies the whole request.",
                     style="bold yellow",
                 )
                 break
