@@ -24,6 +24,7 @@ from eventcomposer.core.validation import DEFAULT_LIMITS, Limits
 from eventcomposer.tui import startup_probe
 from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.bus_and_rules import BusAndRules
+from eventcomposer.tui.clipboard import Clipboard
 from eventcomposer.tui.commands import HIDDEN_KEYS, ComposerCommands
 from eventcomposer.tui.drafts import DraftKeeper
 from eventcomposer.tui.messages import (
@@ -120,6 +121,7 @@ class EventComposerApp(App[int]):
         self.bus_and_rules = BusAndRules(self)
         self.watching = Watching(self, self.backend, self.presets_dir, self.preset_files.written)
         self.navigation = Navigation(self)
+        self.copies = Clipboard(self)
         self._composer_ready = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -466,8 +468,10 @@ class EventComposerApp(App[int]):
 
     @on(CopyRequested)
     def _copy(self, event: CopyRequested) -> None:
-        self.copy_to_clipboard(event.text)
-        self.notify(f"Copied {event.text}", timeout=3)
+        self.copies.copy(event.text, event.what or event.text, event.file_name)
+
+    def action_write_copy(self) -> None:
+        self.copies.write_last()
 
     def action_copy_event_id(self) -> None:
         self.results.action_copy_event_id()

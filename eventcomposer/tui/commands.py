@@ -33,6 +33,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("Copy as boto3 snippet", "The batch as a Python snippet using boto3", "copy_boto3"),
     (
+        "Write the last copy to a file",
+        "When the terminal's clipboard did not take it (Alt+W)",
+        "write_copy",
+    ),
+    (
         "Import AWS CLI entries…",
         "--entries JSON, --cli-input-json or -yaml, pasted or file:// (Ctrl+O)",
         "import_entries",
@@ -72,6 +77,7 @@ HIDDEN_KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("ctrl+g", "watch('archives')", "Archives", "composer.archives"),
     ("ctrl+r", "add_resource", "Add resource", "composer.add_resource"),
     ("alt+n", "new_batch", "New batch", "composer.new_batch"),
+    ("alt+w", "write_copy", "Write last copy to a file", "composer.write_copy"),
     ("alt+p", "focus_pane('tree')", "Go to presets", "composer.focus_tree"),
     ("alt+e", "focus_pane('batch')", "Go to batch", "composer.focus_batch"),
     ("alt+s", "focus_pane('form')", "Go to form", "composer.focus_form"),

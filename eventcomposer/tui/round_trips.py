@@ -137,12 +137,9 @@ class RoundTrips:
             return
         region, endpoint, profile = self._export_target()
         text = aws_cli_commands(entries, region, endpoint, profile)
-        self.app.copy_to_clipboard(text)
         calls = len(text.splitlines())
-        self.app.notify(
-            f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
-            timeout=3,
-        )
+        what = f"{calls} `aws events put-events` command{'s' if calls > 1 else ''}"
+        self.app.copies.copy(text, what, "put-events.sh")
 
     def copy_boto3(self) -> None:
         from eventcomposer.core.export import boto3_snippet
@@ -151,8 +148,8 @@ class RoundTrips:
         if entries is None:
             return
         region, endpoint, _profile = self._export_target()
-        self.app.copy_to_clipboard(boto3_snippet(entries, region, endpoint))
-        self.app.notify("Copied a boto3 snippet.", timeout=3)
+        snippet = boto3_snippet(entries, region, endpoint)
+        self.app.copies.copy(snippet, "a boto3 snippet", "put_events.py")
 
     # -- import ---------------------------------------------------------------------------------
 

@@ -355,3 +355,32 @@ def test_the_preview_shows_a_bounded_part_of_a_large_request() -> None:
     assert len(body) < SHOWN_CHARS + 200
     assert "the rest is not shown" in body and "c copies the whole request" in body
     assert json.loads(screen.document)["Entries"][0]["Detail"] == entry.detail
+
+
+# -- copies -----------------------------------------------------------------------------------
+
+
+async def test_a_copy_says_it_may_not_arrive_and_alt_w_writes_it(
+    presets_dir: Path, tmp_path: Path
+) -> None:
+    app = EventComposerApp(OFFLINE, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.copies.folder = tmp_path
+        fill(app, "com.example.orders", "Order Placed", {"a": 1})
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"boto3")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.copies.last is not None)
+        messages = [n.message for n in app._notifications]
+        assert any("some terminals" in m and "Alt+W" in m for m in messages), messages
+        await pilot.press("alt+w")
+        await pilot.pause()
+        written = tmp_path / "put_events.py"
+        assert written.read_text() == app.clipboard and "put_events" in written.read_text()
+        await pilot.press("alt+w")  # never over an earlier file
+        await pilot.pause()
+        assert (tmp_path / "put_events-2.py").exists()

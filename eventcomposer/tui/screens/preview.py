@@ -19,6 +19,7 @@ from textual.widgets import Button, Static
 
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.sizes import entry_size, format_bytes, request_size
+from eventcomposer.tui.messages import CopyRequested
 
 #: How much of the request the preview shows: rendering text costs time in proportion to its
 #: length (a 2.5 MB Detail took 23 s), and no one reads past this on screen. ``c`` copies all.
@@ -134,8 +135,8 @@ very entries (the values shown), **c** copies the JSON, **Esc** closes.
 
     def action_copy(self) -> None:
         if self.document:
-            self.app.copy_to_clipboard(self.document)
-            self.notify("Copied the PutEvents request JSON.", timeout=3)
+            request = CopyRequested(self.document, "the PutEvents request JSON", "request.json")
+            self.post_message(request)
 
     @on(Button.Pressed, "#preview-close")
     def action_close(self) -> None:

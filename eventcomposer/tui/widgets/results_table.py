@@ -147,7 +147,7 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
     def action_copy_event_id(self) -> None:
         event_id = self.selected_event_id()
         if event_id:
-            self.post_message(CopyRequested(event_id))
+            self.post_message(CopyRequested(event_id, f"EventId {event_id}", "event-id.txt"))
         else:
             self.notify("This entry has no EventId to copy.", severity="warning")
 
