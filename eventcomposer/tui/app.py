@@ -37,6 +37,7 @@ from eventcomposer.tui.messages import (
     WatchRequest,
 )
 from eventcomposer.tui.navigation import Navigation
+from eventcomposer.tui.preferences import Preferences
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
 from eventcomposer.tui.screens.bus_picker import BusPickerScreen
@@ -74,7 +75,6 @@ class EventComposerApp(App[int]):
     COMMANDS = App.COMMANDS | {ComposerCommands}
     ENABLE_COMMAND_PALETTE = True
     AUTO_FOCUS = "#source-input"
-
     HELP = COMPOSER_HELP
 
     # The footer shows these in this order, after the focused widget's own keys. Those with
@@ -122,6 +122,7 @@ class EventComposerApp(App[int]):
         self.watching = Watching(self, self.backend, self.presets_dir, self.preset_files.written)
         self.navigation = Navigation(self)
         self.copies = Clipboard(self)
+        self.preferences = Preferences(self)  # the saved theme, from the first frame
         self._composer_ready = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -194,6 +195,7 @@ class EventComposerApp(App[int]):
         from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
         startup_probe.first_screen_shown()
+        self.preferences.follow()
         probing = startup_probe.exit_on_ready()
         self.commit_edits()  # what was typed in the first fields, before the rest is shown
         # Unsaved work of a composer that did not quit cleanly comes back before the rest of
@@ -443,8 +445,7 @@ class EventComposerApp(App[int]):
     def _preset_chosen(self, event: PresetChosen) -> None:
         self.open_preset(event.path)
 
-    def open_preset(self, path: Path) -> None:
-        """Open a preset, asking first if there are unsaved changes."""
+    def open_preset(self, path: Path) -> None:  # asks first if there are unsaved changes
         self.preset_files.open(path)
 
     def action_save_preset(self) -> None:

@@ -384,3 +384,25 @@ async def test_a_copy_says_it_may_not_arrive_and_alt_w_writes_it(
         await pilot.press("alt+w")  # never over an earlier file
         await pilot.pause()
         assert (tmp_path / "put_events-2.py").exists()
+
+
+# -- themes -----------------------------------------------------------------------------------
+
+
+async def test_the_theme_is_kept_and_light_themes_colour_json_for_light(
+    presets_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EVENTCOMPOSER_CONFIG_DIR", str(tmp_path / "config"))
+    app = EventComposerApp(OFFLINE, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.editor.text_area.theme == "css"
+        app.theme = "textual-light"
+        await pilot.pause()
+        await wait_for(pilot, lambda: (tmp_path / "config" / "tui.json").exists())
+        assert app.editor.text_area.theme == "github_light"
+    again = EventComposerApp(OFFLINE, presets_dir)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.theme == "textual-light"
+        assert again.editor.text_area.theme == "github_light"

@@ -573,6 +573,13 @@ class DetailEditor(Widget):
 
     def on_mount(self) -> None:
         self._schedule(announce=False)  # validate the initial text; it hasn't changed
+        self._follow_theme()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._follow_theme())
+
+    def _follow_theme(self) -> None:
+        """JSON colours for the app's theme: TextArea's default ("css") has a dark theme's,
+        which a light theme shows as light grey on light grey."""
+        self._area.theme = "css" if self.app.current_theme.dark else "github_light"
 
     # -- public API -----------------------------------------------------------------------------
 
