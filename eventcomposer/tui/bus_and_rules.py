@@ -125,10 +125,14 @@ class BusAndRules:
     def toggle(self) -> None:
         """Show or hide the panel; once toggled, the width no longer decides."""
         self._toggled = True
-        self.app.query_one("#side-panel").toggle_class("-hidden")
+        self._show(self.app.query_one("#side-panel").has_class("-hidden"))
 
     def resized(self, width: int) -> None:
         """The panel needs room beside the form: shown from RULES_PANEL_MIN_WIDTH columns
-        (Ctrl+B shows or hides it at any width)."""
+        (Ctrl+B or Alt+R shows it at any width, and narrower columns leave the form room)."""
         if not self._toggled:
-            self.app.query_one("#side-panel").set_class(width < RULES_PANEL_MIN_WIDTH, "-hidden")
+            self._show(width >= RULES_PANEL_MIN_WIDTH)
+
+    def _show(self, shown: bool) -> None:
+        self.app.query_one("#side-panel").set_class(not shown, "-hidden")
+        self.app.screen_stack[0].set_class(shown, "-rules-shown")

@@ -103,6 +103,7 @@ class Navigation:
 
         screen = self.app.screen_stack[0]
         screen.set_class(width < NARROW_WIDTH, "-narrow")
+        screen.set_class(width < FULL_FOOTER_WIDTH, "-mid")
         for footer in screen.query(ComposerFooter):
             footer.narrow = width < FULL_FOOTER_WIDTH
         screen.set_class(height < SHORT_HEIGHT, "-short")

@@ -406,3 +406,16 @@ async def test_the_theme_is_kept_and_light_themes_colour_json_for_light(
         await ready(pilot)
         assert again.theme == "textual-light"
         assert again.editor.text_area.theme == "github_light"
+
+
+async def test_f1_in_the_detail_editor_lists_f6_and_f7_as_the_composers(
+    presets_dir: Path,
+) -> None:
+    app = EventComposerApp(OFFLINE, presets_dir)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await pilot.press("alt+d", "f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        keys = dict(app.screen.keys)  # type: ignore[attr-defined]
+        assert keys.get("f6") == "History" and keys.get("f7") == "Preview"
+        assert keys.get("alt+r") == "Go to rules"

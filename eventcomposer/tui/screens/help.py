@@ -64,9 +64,17 @@ class HelpScreen(ModalScreen[None]):
                 help_text = text
                 break
             node = node.parent
+        # The app's priority keys win where a focused widget binds the same key (F6 and F7 in
+        # the Detail editor), though active_bindings lists the widget's.
+        priority = {
+            key: binding
+            for binding in app.BINDINGS
+            if isinstance(binding, Binding) and binding.priority
+            for key in binding.key.split(",")
+        }
         keys = []
         for key, active in app.screen.active_bindings.items():
-            binding = active.binding
+            binding = priority.get(key, active.binding)
             if binding.description and (binding.show or binding.id):
                 keys.append((binding.key_display or key, binding.description))
         return cls(help_text or fallback, keys)

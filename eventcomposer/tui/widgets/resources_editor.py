@@ -71,6 +71,8 @@ focused one; the buttons work too.
             target = inputs[min(focus, len(inputs) - 1)]
             target.focus()
             target.cursor_position = len(target.value)  # a cursor, not a selection to overwrite
+            # Into view once laid out (a short terminal's form scrolls).
+            self.call_after_refresh(target.scroll_visible, animate=False)
 
     def set_message(self, message: str | None) -> None:
         self.query_one(".resources-head .field-message", Static).update(message or "")
