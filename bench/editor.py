@@ -16,6 +16,10 @@ lands in one 1 MiB line (the worst case; a valid one-liner is reformatted after 
 Each measurement runs in its own subprocess (isolated, and killable: the stock editor needs
 about a minute per keystroke on the one-line document, so it gets a time limit).
 
+``--large`` measures the composer itself on a 2.5 MB Detail (issue 12): Ctrl+A and a paste of
+it as one line until the model holds it and until the editor shows it pretty-printed, then F7
+until the preview is on screen; wall and CPU seconds, the goal being under 1 s each.
+
 It also checks that live validation stays off the keystroke path: the number of validations
 during a burst of keystrokes (expected 0, then 1 after the pause) and the keystroke cost with
 ``check_detail`` replaced by a stub.
@@ -153,6 +157,66 @@ def run_cell(kind: str, doc: str, keys: int, stub: bool, timeout: float | None) 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def large_document(target: int = 2_500_000) -> str:
+    """One-line JSON of about ``target`` bytes: a list of small objects, as an API returns."""
+    items: list[dict[str, Any]] = []
+    text = ""
+    while len(text) < target:
+        base = len(items)
+        items.extend(
+            {"id": i, "name": f"item {i}", "tags": ["a", "b"], "price": i * 1.5}
+            for i in range(base, base + 1000)
+        )
+        text = json.dumps({"items": items})
+    return text
+
+
+async def measure_large(text: str) -> dict[str, float]:
+    """Paste ``text`` over the Detail of a composer (Ctrl+A, then the terminal's paste), then F7."""
+    import os
+    import tempfile
+
+    from textual import events
+
+    os.environ["EVENTCOMPOSER_STATE_DIR"] = tempfile.mkdtemp()
+    os.environ["EVENTCOMPOSER_DATA_DIR"] = tempfile.mkdtemp()
+    from eventcomposer.aws.settings import AwsSettings
+    from eventcomposer.tui.app import EventComposerApp
+    from eventcomposer.tui.screens.preview import PreviewScreen
+
+    app = EventComposerApp(AwsSettings(profile="bench", region="eu-west-1"), tempfile.mkdtemp())
+    out: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.composer_ready:
+            await pilot.pause(0.05)
+        app.form.field("source").input.value = "com.example.orders"
+        app.form.field("detail-type").input.value = "Order Placed"
+        area = app.editor.text_area
+        area.focus()
+        area.select_all()
+        await pilot.pause()
+        wall, cpu = time.perf_counter(), time.process_time()
+        app.post_message(events.Paste(text))  # as the terminal's bracketed paste arrives
+        while len(app.state.entry.detail) < len(text) - 16:
+            await pilot.pause(0.01)
+        out["paste: in the model"] = time.perf_counter() - wall
+        out["paste: in the model, cpu"] = time.process_time() - cpu
+        while area.document.line_count == 1 and time.perf_counter() - wall < 60:
+            await pilot.pause(0.01)
+        out["paste: pretty-printed"] = time.perf_counter() - wall
+        out["paste: pretty-printed, cpu"] = time.process_time() - cpu
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        wall, cpu = time.perf_counter(), time.process_time()
+        await pilot.press("f7")
+        while not isinstance(app.screen, PreviewScreen):
+            await pilot.pause(0.01)
+        await pilot.pause()
+        out["preview (F7): on screen"] = time.perf_counter() - wall
+        out["preview (F7): on screen, cpu"] = time.process_time() - cpu
+    return out
+
+
 def fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
@@ -163,7 +227,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip stock on the one-line 1 MiB")
     parser.add_argument("--cell", nargs=2, metavar=("KIND", "DOC"), help=argparse.SUPPRESS)
     parser.add_argument("--stub", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--large", action="store_true", help="paste and preview a 2.5 MB Detail")
     args = parser.parse_args()
+    if args.large:
+        text = large_document()
+        print(f"2.5 MB Detail ({len(text.encode()):,} bytes, one line), terminal 120x40, seconds")
+        for name, seconds in asyncio.run(measure_large(text)).items():
+            print(f"  {name:<32}{seconds:6.2f}")
+        return
     if args.cell:
         kind, doc = args.cell
         print(json.dumps(asyncio.run(measure(kind, doc, args.keys, args.stub))))

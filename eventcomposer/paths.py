@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_path, user_state_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 
 def data_dir() -> Path:
@@ -18,6 +18,12 @@ def state_dir() -> Path:
     """Drafts and other state; ``EVENTCOMPOSER_STATE_DIR`` overrides."""
     override = os.environ.get("EVENTCOMPOSER_STATE_DIR")
     return Path(override) if override else user_state_path("eventcomposer", appauthor=False)
+
+
+def config_dir() -> Path:
+    """Preferences (the TUI's theme); ``EVENTCOMPOSER_CONFIG_DIR`` overrides."""
+    override = os.environ.get("EVENTCOMPOSER_CONFIG_DIR")
+    return Path(override) if override else user_config_path("eventcomposer", appauthor=False)
 
 
 def history_file() -> Path:

@@ -96,6 +96,7 @@ class Entry:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=8)
 def compact_detail(text: str) -> str:
     """Detail text without insignificant whitespace (what the TUI sends and counts): the
     editor pretty-prints for reading, but AWS counts every byte of Detail. Text that is not

@@ -16,7 +16,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.composer import Composer, detail_check
@@ -24,7 +24,8 @@ from eventcomposer.core.validation import DEFAULT_LIMITS, Limits
 from eventcomposer.tui import startup_probe
 from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.bus_and_rules import BusAndRules
-from eventcomposer.tui.commands import COMPOSER_ACTIONS, ComposerCommands
+from eventcomposer.tui.clipboard import Clipboard
+from eventcomposer.tui.commands import HIDDEN_KEYS, ComposerCommands
 from eventcomposer.tui.drafts import DraftKeeper
 from eventcomposer.tui.help_texts import COMPOSER_HELP
 from eventcomposer.tui.messages import (
@@ -37,11 +38,14 @@ from eventcomposer.tui.messages import (
     ScreenOpened,
     WatchRequest,
 )
+from eventcomposer.tui.navigation import Navigation
+from eventcomposer.tui.preferences import Preferences
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
 from eventcomposer.tui.sending import SendController
 from eventcomposer.tui.watching import Watching
 from eventcomposer.tui.widgets.batch_list import BatchList
+from eventcomposer.tui.widgets.composer_footer import ComposerFooter
 from eventcomposer.tui.widgets.entry_form import EntryForm
 from eventcomposer.tui.widgets.header import ComposerHeader
 from eventcomposer.tui.widgets.presets_browser import PresetsBrowser
@@ -70,29 +74,24 @@ class EventComposerApp(App[int]):
     COMMANDS = App.COMMANDS | {ComposerCommands}
     ENABLE_COMMAND_PALETTE = True
     AUTO_FOCUS = "#source-input"
-
     HELP = COMPOSER_HELP
 
     # The footer shows these in this order, after the focused widget's own keys. Those with
     # show=False are left out of it: it overflows at 120 columns, and each key is a widget that
-    # the first frame would wait for (bench/startup.py); F1 and the palette list them.
+    # the first frame would wait for (bench/startup.py); F1 and the palette list them. They are
+    # priority bindings: a key the footer or F1 shows wins over the focused widget's own (the
+    # Detail editor's F6/F7); over a dialog, ``check_action`` leaves keys to the dialog.
     BINDINGS = [
-        Binding("f1", "help", "Help", id="composer.help"),
-        Binding("f5", "send", "Send", id="composer.send"),
-        Binding("f8", "retry_failed", "Retry", id="composer.retry_failed"),
-        Binding("f2", "switch_bus", "Bus", id="composer.switch_bus"),
-        Binding("ctrl+s", "save_preset", "Save", id="composer.save_preset"),
-        Binding("f9", "save_preset_as", "Save as", id="composer.save_preset_as"),
-        Binding("f3", "format_json", "Format", id="composer.format_json"),
-        Binding("f4", "open_in_editor", "Editor", id="composer.open_in_editor"),
-        Binding("ctrl+n", "add_entry", "New", id="composer.add_entry"),
-        Binding("ctrl+b", "toggle_rules", "Rules", id="composer.toggle_rules", show=False),
-        Binding("f6", "history", "History", id="composer.history", show=False),
-        Binding("f7", "preview", "Preview", id="composer.preview", show=False),
-        Binding("ctrl+o", "import_entries", "Import", id="composer.import", show=False),
-        Binding("ctrl+t", "watch('tail')", "Tail the bus", id="composer.tail", show=False),
-        Binding("ctrl+g", "watch('archives')", "Archives", id="composer.archives", show=False),
-        Binding("f10", "new_from_schema", "From schema", id="composer.schema", show=False),
+        Binding("f1", "help", "Help", id="composer.help", priority=True),
+        Binding("f5", "send", "Send", id="composer.send", priority=True),
+        Binding("f8", "retry_failed", "Retry", id="composer.retry_failed", priority=True),
+        Binding("f2", "switch_bus", "Bus", id="composer.switch_bus", priority=True),
+        Binding("ctrl+s", "save_preset", "Save", id="composer.save_preset", priority=True),
+        Binding("f9", "save_preset_as", "Save as", id="composer.save_preset_as", priority=True),
+        Binding("f3", "format_json", "Format", id="composer.format_json", priority=True),
+        Binding("f4", "open_in_editor", "Editor", id="composer.open_in_editor", priority=True),
+        Binding("ctrl+n", "add_entry", "New entry", id="composer.add_entry", priority=True),
+        *(Binding(k, a, d, id=i, show=False, priority=True) for k, a, d, i in HIDDEN_KEYS),
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 
@@ -120,6 +119,9 @@ class EventComposerApp(App[int]):
         self._editor_entry = 0
         self.bus_and_rules = BusAndRules(self)
         self.watching = Watching(self, self.backend, self.presets_dir, self.preset_files.written)
+        self.navigation = Navigation(self)
+        self.copies = Clipboard(self)
+        self.preferences = Preferences(self)  # the saved theme, from the first frame
         self._composer_ready = False
 
     # -- layout ---------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ class EventComposerApp(App[int]):
         with Horizontal(id="status-bar"):
             yield Static("", id="status")
             yield SendProgress(id="send-progress")
-        yield Footer(compact=True)
+        yield ComposerFooter(compact=True)
 
     @property
     def header(self) -> ComposerHeader:
@@ -192,6 +194,7 @@ class EventComposerApp(App[int]):
         from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
         startup_probe.first_screen_shown()
+        self.preferences.follow()
         probing = startup_probe.exit_on_ready()
         self.commit_edits()  # what was typed in the first fields, before the rest is shown
         # Unsaved work of a composer that did not quit cleanly comes back before the rest of
@@ -229,7 +232,7 @@ class EventComposerApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The composer's actions act on the main screen: not while a dialog is open."""
-        return not (action in COMPOSER_ACTIONS and self.screen is not self.screen_stack[0])
+        return self.navigation.allowed(action)
 
     # -- edits go into the model ----------------------------------------------------------------
 
@@ -354,7 +357,16 @@ class EventComposerApp(App[int]):
         self.bus_and_rules.toggle()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.bus_and_rules.resized(event.size.width)
+        self.navigation.resized(event.size.width, event.size.height)
+
+    def action_focus_pane(self, pane: str) -> None:
+        self.navigation.focus_pane(pane)
+
+    def action_new_batch(self) -> None:
+        self.navigation.new_batch()
+
+    async def action_add_resource(self) -> None:
+        await self.navigation.add_resource()
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -431,8 +443,7 @@ class EventComposerApp(App[int]):
     def _preset_chosen(self, event: PresetChosen) -> None:
         self.open_preset(event.path)
 
-    def open_preset(self, path: Path) -> None:
-        """Open a preset, asking first if there are unsaved changes."""
+    def open_preset(self, path: Path) -> None:  # asks first if there are unsaved changes
         self.preset_files.open(path)
 
     def action_save_preset(self) -> None:
@@ -456,8 +467,10 @@ class EventComposerApp(App[int]):
 
     @on(CopyRequested)
     def _copy(self, event: CopyRequested) -> None:
-        self.copy_to_clipboard(event.text)
-        self.notify(f"Copied {event.text}", timeout=3)
+        self.copies.copy(event.text, event.what or event.text, event.file_name)
+
+    def action_write_copy(self) -> None:
+        self.copies.write_last()
 
     def action_copy_event_id(self) -> None:
         self.results.action_copy_event_id()
@@ -468,17 +481,7 @@ class EventComposerApp(App[int]):
         self.push_screen(HelpScreen.for_focus(self, self.HELP))
 
     async def action_quit(self) -> None:
-        def quit_now(ok: bool | None = True) -> None:
-            if ok:
-                self.drafts.discard()
-                self.exit(0)
-
-        if not self.state.dirty:
-            quit_now()
-            return
-        from eventcomposer.tui.screens.confirm import ConfirmScreen
-
-        self.push_screen(ConfirmScreen("Quit and lose unsaved changes?", yes="Quit"), quit_now)
+        self.navigation.quit()
 
 
 def run_app(

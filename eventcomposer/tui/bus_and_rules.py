@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from eventcomposer.tui.app import EventComposerApp
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
+
+def missing_bus_message(bus: str) -> str:
+    """A bus that does not exist, in the TUI's terms (the CLI's message says ``--bus``)."""
+    return (
+        f"Event bus {bus!r} does not exist in this account and region: AWS would accept the "
+        "events and drop them. Create it, or press F2 to pick another."
+    )
+
+
 #: Narrower terminals hide the rules panel until Ctrl+B shows it.
 RULES_PANEL_MIN_WIDTH = 140
 _NOT_LOADED = object()
@@ -67,6 +76,8 @@ class BusAndRules:
         app = self.app
         if bus != app.state.bus:
             return
+        if exists is False:
+            message = missing_bus_message(bus)
         app.header.bus_warning = message if exists is False else ""
         if exists is False:
             app.notify(message, title="Bus not found", severity="warning", timeout=8)
@@ -112,10 +123,14 @@ class BusAndRules:
     def toggle(self) -> None:
         """Show or hide the panel; once toggled, the width no longer decides."""
         self._toggled = True
-        self.app.query_one("#side-panel").toggle_class("-hidden")
+        self._show(self.app.query_one("#side-panel").has_class("-hidden"))
 
     def resized(self, width: int) -> None:
         """The panel needs room beside the form: shown from RULES_PANEL_MIN_WIDTH columns
-        (Ctrl+B shows or hides it at any width)."""
+        (Ctrl+B or Alt+R shows it at any width, and narrower columns leave the form room)."""
         if not self._toggled:
-            self.app.query_one("#side-panel").set_class(width < RULES_PANEL_MIN_WIDTH, "-hidden")
+            self._show(width >= RULES_PANEL_MIN_WIDTH)
+
+    def _show(self, shown: bool) -> None:
+        self.app.query_one("#side-panel").set_class(not shown, "-hidden")
+        self.app.screen_stack[0].set_class(shown, "-rules-shown")

@@ -18,12 +18,14 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Switch bus", "Choose the event bus to send to (F2)", "switch_bus"),
     ("Format JSON", "Pretty-print the Detail (F3)", "format_json"),
     ("Open Detail in $EDITOR", "Edit the Detail in your editor (F4)", "open_in_editor"),
+    ("New batch", "Start from scratch: one blank entry, no preset (Alt+N)", "new_batch"),
     ("Add entry", "Add an entry to the batch (Ctrl+N)", "add_entry"),
     (
         "New entry from schema…",
         "An entry whose Detail is a sample of a JSON Schema or registry schema (F10)",
         "new_from_schema",
     ),
+    ("Add resource", "Add a Resources row to the entry, focused (Ctrl+R)", "add_resource"),
     ("Duplicate entry", "Duplicate the selected entry", "duplicate_entry"),
     ("Remove entry", "Remove the selected entry from the batch", "remove_entry"),
     ("Copy EventId", "Copy the EventId of the selected result", "copy_event_id"),
@@ -35,6 +37,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "copy_aws_cli",
     ),
     ("Copy as boto3 snippet", "The batch as a Python snippet using boto3", "copy_boto3"),
+    (
+        "Write the last copy to a file",
+        "When the terminal's clipboard did not take it (Alt+W)",
+        "write_copy",
+    ),
     (
         "Import AWS CLI entries…",
         "--entries JSON, --cli-input-json or -yaml, pasted or file:// (Ctrl+O)",
@@ -55,7 +62,34 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Which rules on the bus match, and why not (Ctrl+B)",
         "toggle_rules",
     ),
+    ("Go to the presets tree", "Focus the presets (Alt+P)", "focus_pane('tree')"),
+    ("Go to the batch", "Focus the batch's entries (Alt+E)", "focus_pane('batch')"),
+    ("Go to the entry form", "Focus the Source field (Alt+S)", "focus_pane('form')"),
+    ("Go to the Detail editor", "Focus the Detail JSON (Alt+D)", "focus_pane('editor')"),
+    ("Go to the rules panel", "Focus the rules, showing the panel (Alt+R)", "focus_pane('rules')"),
+    ("Go to the results", "Focus the results of the last send (Alt+O)", "focus_pane('results')"),
     ("Help", "Help for the focused panel (F1)", "help"),
+)
+
+#: The app's keys kept off the footer (F1 and the palette list them): (key, action,
+#: description, binding id).
+HIDDEN_KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("ctrl+b", "toggle_rules", "Rules panel", "composer.toggle_rules"),
+    ("f6", "history", "History", "composer.history"),
+    ("f7", "preview", "Preview", "composer.preview"),
+    ("ctrl+o", "import_entries", "Import", "composer.import"),
+    ("ctrl+t", "watch('tail')", "Tail the bus", "composer.tail"),
+    ("ctrl+g", "watch('archives')", "Archives", "composer.archives"),
+    ("f10", "new_from_schema", "From schema", "composer.schema"),
+    ("ctrl+r", "add_resource", "Add resource", "composer.add_resource"),
+    ("alt+n", "new_batch", "New batch", "composer.new_batch"),
+    ("alt+w", "write_copy", "Write last copy to a file", "composer.write_copy"),
+    ("alt+p", "focus_pane('tree')", "Go to presets", "composer.focus_tree"),
+    ("alt+e", "focus_pane('batch')", "Go to batch", "composer.focus_batch"),
+    ("alt+s", "focus_pane('form')", "Go to form", "composer.focus_form"),
+    ("alt+d", "focus_pane('editor')", "Go to Detail", "composer.focus_editor"),
+    ("alt+r", "focus_pane('rules')", "Go to rules", "composer.focus_rules"),
+    ("alt+o", "focus_pane('results')", "Go to results", "composer.focus_results"),
 )
 
 

@@ -5,7 +5,10 @@ GENERAL = """\
 ## eventcomposer
 Compose PutEvents entries, send them to an event bus, and keep them as presets.
 **F5** sends, **F2** switches the bus, **Ctrl+S** saves the preset, **Ctrl+P** opens the command
-palette, **Tab** moves between panels, **Ctrl+Q** quits.
+palette, **Tab** moves between panels, **Ctrl+Q** quits. Jump to a panel: **Alt+P** presets,
+**Alt+E** the batch's entries, **Alt+S** the form (Source), **Alt+D** the Detail editor,
+**Alt+R** the rules, **Alt+O** the results (outcomes). **Alt+N** starts a new batch, **Ctrl+R**
+adds a resource.
 """
 
 

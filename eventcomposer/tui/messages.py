@@ -58,9 +58,12 @@ class ResourcesChanged(Message):
 
 @dataclass
 class CopyRequested(Message):
-    """The results table asks to copy text (an EventId) to the clipboard."""
+    """A widget or screen asks to copy text (an EventId, the request) to the clipboard:
+    ``what`` it is in words, and the file Alt+W writes it to if the terminal did not take it."""
 
     text: str
+    what: str = ""
+    file_name: str = "copied.txt"
 
 
 @dataclass

@@ -144,8 +144,10 @@ class PresetFiles:
             if ok:
                 self.write(name, path)
 
-        if path.exists() and path != self.app.state.preset_path:
-            question = f"{path} exists. Replace it?"
+        if path.exists():
+            # Even the open preset's own file: Save as names a file, and replacing one is asked
+            # (Ctrl+S is the key that saves over the open preset without asking).
+            question = f"{self.display(path)} exists. Replace it?"
             self.app.push_screen(ConfirmScreen(question, yes="Replace"), confirmed)
         else:
             self._save_checked(name, path)

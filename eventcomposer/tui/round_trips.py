@@ -147,12 +147,9 @@ class RoundTrips:
         text = aws_cli_commands(
             entries, region, endpoint, profile, endpoint_id=self.app.state.endpoint_id, env=env
         )
-        self.app.copy_to_clipboard(text)
         calls = sum(1 for line in text.splitlines() if line.startswith("aws "))
-        self.app.notify(
-            f"Copied {calls} `aws events put-events` command{'s' if calls > 1 else ''}.",
-            timeout=3,
-        )
+        what = f"{calls} `aws events put-events` command{'s' if calls > 1 else ''}"
+        self.app.copies.copy(text, what, "put-events.sh")
 
     def copy_boto3(self) -> None:
         from eventcomposer.core.export import boto3_snippet
@@ -162,8 +159,8 @@ class RoundTrips:
             return
         entries, env = exported
         region, endpoint, _profile = self._export_target()
-        self.app.copy_to_clipboard(boto3_snippet(entries, region, endpoint, env))
-        self.app.notify("Copied a boto3 snippet.", timeout=3)
+        snippet = boto3_snippet(entries, region, endpoint, env)
+        self.app.copies.copy(snippet, "a boto3 snippet", "put_events.py")
 
     # -- import ---------------------------------------------------------------------------------
 

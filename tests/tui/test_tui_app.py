@@ -351,7 +351,7 @@ async def test_batch_add_duplicate_remove_reorder(
         assert [e.source for e in app.state.entries] == ["one", "two"]
         assert app.form.field("source").value == "one"
         labels = [str(item.query_one("Static").content) for item in app.batch.list_view.children]
-        assert labels[0].startswith("✓ 1 one") and labels[1].startswith("✓ 2 two")
+        assert labels[0].startswith("✓ 1 One · one") and labels[1].startswith("✓ 2 Two · two")
         # At most 10 entries.
         for _ in range(12):
             await app.batch_action("add")

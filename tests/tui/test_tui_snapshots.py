@@ -102,3 +102,41 @@ def test_main_screen_with_results(snap_compare: Any, snapshot_presets: Path) -> 
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def _edited_batch(app: EventComposerApp) -> list[Entry]:
+    """Two entries of a preset, one edited since (unsaved: the header shows ●)."""
+    placed = Entry("com.example.orders", "Order Placed", json.dumps({"amount": 42}))
+    shipped = Entry("com.example.orders", "Order Shipped", json.dumps({"carrier": "DHL"}))
+    return [placed, shipped]
+
+
+def test_main_screen_80x24(snap_compare: Any, snapshot_presets: Path) -> None:
+    """The smallest layout: the Detail editor gets the rows, the empty results fold to a line,
+    the header keeps the bus, the preset and its unsaved marker, the footer what fits."""
+    app = EventComposerApp(SETTINGS, snapshot_presets)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        app.state.load(_edited_batch(app), "orders", None, "Order placed")
+        app.state.dirty = True
+        await app.show_state(reload=True)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_main_screen_120x40_rules_by_keyboard(snap_compare: Any, snapshot_presets: Path) -> None:
+    """At 120x40 the rules panel is hidden until asked for: Alt+R shows it and focuses it,
+    beside a form that keeps its width."""
+    app = EventComposerApp(SETTINGS, snapshot_presets)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await ready(pilot)
+        app.state.load(_edited_batch(app), "orders", None, "Order placed")
+        await app.show_state(reload=True)
+        await _settle(pilot)
+        await pilot.press("alt+r")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -56,8 +56,8 @@ async def test_a_burst_of_keys_lands_in_the_entry_it_was_typed_in(
         assert app.form.field("source").value == ""
         assert app.form.field("time").value == ""
         labels = batch_labels(app)
-        assert labels[0].startswith("✓ 1 com.example.orders")  # the fixed Time made it valid
-        assert labels[1].startswith("✗ 2 (no source)")
+        assert labels[0].startswith("✓ 1 Order Placed · …orders")  # the fixed Time: valid
+        assert labels[1].startswith("✗ 2 (no detail type) · (no source)")
 
         await pilot.press("f7")
         await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
@@ -86,7 +86,7 @@ async def test_typing_then_ctrl_n_at_once_clears_the_old_entrys_mark(
         await pilot.press(*"com.example.orders", "ctrl+n")
         await settle(pilot)
         labels = batch_labels(app)
-        assert labels[0].startswith("✓ 1 com.example.orders")
+        assert labels[0].startswith("✓ 1 Order Placed · …orders")
         assert app.state.entries[0].source == "com.example.orders"
 
 

@@ -10,7 +10,8 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before something that can't be undone (deleting, losing changes)."""
+    """Ask before something that can't be undone (deleting, losing changes). The buttons show
+    their keys: **y** answers yes, **n** or **Esc** no."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -27,8 +28,9 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, variant="warning", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
+                yield Button(f"{self.no} (n)", id="no")
+            yield Static("y: yes · n or Esc: no · Tab: the other button", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -36,20 +36,32 @@ class HelpScreen(ModalScreen[None]):
                 help_text = text
                 break
             node = node.parent
+        # The app's priority keys win where a focused widget binds the same key (F6 and F7 in
+        # the Detail editor), though active_bindings lists the widget's.
+        priority = {
+            key: binding
+            for binding in app.BINDINGS
+            if isinstance(binding, Binding) and binding.priority
+            for key in binding.key.split(",")
+        }
         keys = []
         for key, active in app.screen.active_bindings.items():
-            binding = active.binding
+            binding = priority.get(key, active.binding)
             if binding.description and (binding.show or binding.id):
                 keys.append((binding.key_display or key, binding.description))
         return cls(help_text or fallback, keys)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog"):
-            with VerticalScroll():
+            with VerticalScroll(id="help-scroll"):
                 yield Markdown(self.help_text + "\n\n" + GENERAL, id="help-text")
                 lines = "\n".join(f"  {key:<16} {description}" for key, description in self.keys)
                 yield Static(f"Keys here:\n{lines}", id="help-keys")
-            yield Static("Esc closes", classes="dialog-hint")
+            yield Static("↑↓ PgUp PgDn scroll · Esc closes", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        """The keys scroll the help at once (no Tab first)."""
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

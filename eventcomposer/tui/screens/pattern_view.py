@@ -111,5 +111,9 @@ class PatternViewScreen(ModalScreen[None]):
                 )
             yield Static("Esc closes", id="pattern-hint")
 
+    def on_mount(self) -> None:
+        """The arrow keys scroll a long pattern at once."""
+        self.query_one("#pattern-scroll").focus()
+
     def action_close(self) -> None:
         self.dismiss(None)

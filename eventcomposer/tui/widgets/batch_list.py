@@ -16,14 +16,25 @@ from eventcomposer.core.entries import Entry
 from eventcomposer.tui.messages import BatchAction, EntrySelected
 
 
+def short_source(source: str) -> str:
+    """A Source as the narrow batch list shows it: its last part (``com.example.orders`` ->
+    ``…orders``); the form shows it whole."""
+    head, _, last = source.rpartition(".")
+    return f"…{last}" if head and last else source
+
+
 def entry_label(number: int, entry: Entry, invalid: bool) -> Text:
-    """``✓ 1 com.example.orders · Order Placed`` (✗ when the entry has a problem)."""
+    """``✓ 1 Order Placed · …orders`` (✗ when the entry has a problem). The DetailType comes
+    first: the entries of a batch mostly share their Source, and a row is cut at 22 columns."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("✗ " if invalid else "✓ ", style="bold red" if invalid else "green")
     text.append(f"{number} ", style="bold")
-    text.append(entry.source or "(no source)", style="" if entry.source else "dim italic")
+    text.append(
+        entry.detail_type or "(no detail type)", style="" if entry.detail_type else "dim italic"
+    )
     text.append(" · ", style="dim")
-    text.append(entry.detail_type or "(no detail type)", style="" if entry.detail_type else "dim")
+    source = short_source(entry.source)
+    text.append(source or "(no source)", style="" if entry.source else "dim")
     return text
 
 

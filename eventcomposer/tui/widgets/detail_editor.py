@@ -26,10 +26,12 @@ every keystroke proportional to what is on screen instead:
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from typing import ClassVar
@@ -38,7 +40,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.expand_tabs import expand_tabs_inline, get_tab_widths
@@ -53,18 +55,24 @@ from textual.widgets.text_area import (
     Edit,
     EditResult,
     Location,
+    Selection,
     WrappedDocument,
 )
 from textual.worker import get_current_worker
 
 from eventcomposer.core.validation import DetailCheck, check_detail
 from eventcomposer.tui.textual_compat import single_cell_widths as _single_cells
+from eventcomposer.tui.widgets.validated_field import leaves_alt_keys
 
 DEBOUNCE_SECONDS = 0.15
 """Quiet time after the last edit before the text is read, announced and validated."""
 
 LONG_LINE = 10_000
 """Lines longer than this (in characters) are not syntax-highlighted."""
+
+LARGE_DOCUMENT = 256 * 1024
+"""Above this many characters, a pretty-printed one-liner replaces the document as a new one
+(not as an undoable edit of every line)."""
 
 _SEGMENT_CHARS = 256
 """Longest piece a long non-ASCII line is rendered in (see ``JsonTextArea.get_line``)."""
@@ -99,14 +107,15 @@ _BRACKET_RE = re.compile(r"[\[\]{}()]")
 
 def pretty_json(text: str) -> str | None:
     """``text`` pretty-printed the way the editor shows JSON, or None if it isn't valid JSON."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    try:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        return None
+    with gc_paused():
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        try:
+            return json.dumps(value, indent=2, ensure_ascii=False)
+        except (ValueError, RecursionError):
+            return None
 
 
 class _UnwrappedDocument(WrappedDocument):
@@ -130,11 +139,13 @@ class _UnwrappedDocument(WrappedDocument):
         if tab_width:
             self._tab_width = tab_width
         lines = self.document.lines
-        self._wrap_offsets = [[] for _ in lines]
+        # Shared empty and [0] lists (never mutated in place): a list per line made a 300,000
+        # line document cost half a second in allocations and the collections they trigger.
+        self._wrap_offsets = [_NO_OFFSETS] * len(lines)
         if any("\t" in line for line in lines):
             self._tab_width_cache = [_tab_widths(line, self._tab_width) for line in lines]
         else:
-            self._tab_width_cache = [[0] if line else [] for line in lines]
+            self._tab_width_cache = [_NO_TABS if line else _NO_OFFSETS for line in lines]
         self._offset_to_line_info, self._line_index_to_offsets = _identity(len(lines))
 
     def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
@@ -151,7 +162,7 @@ class _UnwrappedDocument(WrappedDocument):
         self._tab_width_cache[top : old_bottom + 1] = [
             _tab_widths(line, tab_width) for line in lines
         ]
-        self._wrap_offsets[top : old_bottom + 1] = [[] for _ in lines]
+        self._wrap_offsets[top : old_bottom + 1] = [_NO_OFFSETS] * len(lines)
         if len(self._wrap_offsets) != line_count:  # an edit we misjudged: index it all again
             self.wrap(0)
         elif new_bottom - old_bottom or len(self._offset_to_line_info) != line_count:
@@ -167,6 +178,9 @@ class _UnwrappedDocument(WrappedDocument):
 
 
 _IDENTITY: tuple[list[tuple[int, int]], list[list[int]]] = ([], [])
+#: A line's wrap offsets (none, unwrapped) and a tab-free line's tab widths, shared.
+_NO_OFFSETS: list[int] = []
+_NO_TABS: list[int] = [0]
 
 
 def _identity(count: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
@@ -175,7 +189,8 @@ def _identity(count: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
     global _IDENTITY
     if len(_IDENTITY[0]) < count:
         size = max(2 * count, 4096)
-        _IDENTITY = (list(zip(range(size), repeat(0))), [[i] for i in range(size)])
+        with gc_paused():
+            _IDENTITY = (list(zip(range(size), repeat(0))), [[i] for i in range(size)])
     return _IDENTITY[0][:count], _IDENTITY[1][:count]
 
 
@@ -183,7 +198,21 @@ def _tab_widths(line: str, tab_width: int) -> list[int]:
     """What WrappedDocument keeps per line: the widths of its tabs (skipping the regex if none)."""
     if "\t" in line:
         return [width for _, width in get_tab_widths(line, tab_width)]
-    return [0] if line else []
+    return _NO_TABS if line else _NO_OFFSETS
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while a large document is parsed or indexed: its hundreds of
+    thousands of new containers would trigger full collections of the whole app, which cost
+    more than the work itself (a 2.5 MB paste: about a second)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class JsonTextArea(TextArea):
@@ -197,6 +226,25 @@ class JsonTextArea(TextArea):
     JsonTextArea > .detail-editor--error-line { text-style: underline; }
     JsonTextArea > .detail-editor--error-cell { background: $error; color: $text; }
     """
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A long paste over the whole document (Ctrl+A, then paste an API response) is loaded
+        as a new document: inserted as an edit it took seconds for 2.5 MB (bench/editor.py
+        --large). The edit history starts again from it, as when a preset is opened."""
+        text = event.text
+        whole = self.selection == Selection(self.document.start, self.document.end)
+        if len(text) > LONG_LINE and not self.read_only and (whole or not self.text.strip()):
+            event.prevent_default()
+            event.stop()
+            # As it is: a one-liner is pretty-printed off the UI thread once it is checked.
+            self.load_text(text)
+            self.focus()
+            return
+        await super()._on_paste(event)
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Alt+key is the composer's (Alt+D and the like jump to a pane), not text."""
+        return not leaves_alt_keys(key) and super().check_consume_key(key, character)
 
     def __init__(self, text: str, *, id: str | None = None) -> None:
         self.error_location: tuple[int, int | None] | None = None
@@ -224,6 +272,10 @@ class JsonTextArea(TextArea):
 
     def _set_document(self, text: str, language: str | None) -> None:
         """TextArea's, for plain text only, with the no-wrap view of the document."""
+        with gc_paused():
+            self._set_document_now(text)
+
+    def _set_document_now(self, text: str) -> None:
         self._highlight_query = None
         self.document = Document(text)
         self.wrapped_document = _UnwrappedDocument(self.document, tab_width=self.indent_width)
@@ -376,7 +428,12 @@ class JsonTextArea(TextArea):
         """The line as rich Text, underlined if it holds the marked error."""
         text = super().get_line(line_index)
         plain = text.plain
-        if len(plain) > LONG_LINE and not _single_cells(plain) and self._theme is not None:
+        if (
+            len(plain) > LONG_LINE
+            and not plain.isascii()  # the common case, and a C-speed test (the other walks it)
+            and not _single_cells(plain)
+            and self._theme is not None
+        ):
             # rich splits a segment at a cell position by stepping one character at a time and
             # re-measuring the prefix: quadratic in the segment's length unless every character
             # is one cell wide (44 s for a 1 MiB line of CJK). Invisible spans (the base style,
@@ -516,6 +573,13 @@ class DetailEditor(Widget):
 
     def on_mount(self) -> None:
         self._schedule(announce=False)  # validate the initial text; it hasn't changed
+        self._follow_theme()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._follow_theme())
+
+    def _follow_theme(self) -> None:
+        """JSON colours for the app's theme: TextArea's default ("css") has a dark theme's,
+        which a light theme shows as light grey on light grey."""
+        self._area.theme = "css" if self.app.current_theme.dark else "github_light"
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -643,4 +707,10 @@ class DetailEditor(Widget):
         self.mark_error(result.line, result.column)
         self.post_message(self.Validated(self, result.problem, result.line, result.column))
         if event.pretty is not None and event.pretty != event.text:
-            self._replace_all(event.pretty)
+            if len(event.pretty) > LARGE_DOCUMENT:
+                # As a new document: an edit of every line costs seconds at this size.
+                row = self._area.cursor_location[0]
+                self._area.load_text(event.pretty)
+                self._area.move_cursor((min(row, self._area.document.line_count - 1), 0))
+            else:
+                self._replace_all(event.pretty)

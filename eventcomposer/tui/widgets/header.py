@@ -63,12 +63,18 @@ they go to this machine), the selected **bus** (⚠ when it does not exist), and
             if settings.is_local_endpoint():
                 text.append(" ")
                 text.append(" LOCAL ", style="bold black on green")
-        text.append("  bus ", style="dim")
-        text.append(self.bus, style="bold cyan")
+        tail = Text(no_wrap=True, overflow="ellipsis")
+        tail.append("  bus ", style="dim")
+        tail.append(self.bus, style="bold cyan")
         if self.bus_warning:
-            text.append(" ⚠ does not exist", style="bold red")
-        text.append("  preset ", style="dim")
-        text.append(self.preset or "(unsaved)", style="bold")
+            tail.append(" ⚠ does not exist", style="bold red")
+        tail.append("  preset ", style="dim")
+        tail.append(self.preset or "(unsaved)", style="bold")
         if self.dirty:
-            text.append(" ●", style="bold yellow")
+            tail.append(" ●", style="bold yellow")
+        # Where events go gives way first: the bus, the preset and its unsaved marker stay.
+        width = self.size.width
+        if width and text.cell_len + tail.cell_len > width:
+            text.truncate(max(width - tail.cell_len, 4), overflow="ellipsis")
+        text.append_text(tail)
         return text

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from eventcomposer.tui.messages import ResourcesChanged
 from eventcomposer.tui.widgets.action_link import ActionLink
+from eventcomposer.tui.widgets.validated_field import FieldInput
 
 
 class ResourcesEditor(Vertical):
@@ -18,18 +19,18 @@ class ResourcesEditor(Vertical):
     HELP = """\
 ## Resources
 ARNs of the resources the event is about (AWS counts their bytes but does not check they are
-ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work too.
+ARNs). **Ctrl+R** adds one from anywhere (so does Enter on **+ add**), **Ctrl+L** removes the
+focused one; the buttons work too.
 """
 
     BINDINGS = [
-        Binding("ctrl+r", "add_resource", "Add resource", id="resources.add"),
         Binding("ctrl+l", "remove_resource", "Remove resource", id="resources.remove"),
     ]
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="resources-head"):
             yield Static("Resources", classes="field-label")
-            yield ActionLink("+ add", id="resource-add")
+            yield ActionLink("+ add", id="resource-add", focusable=True)
             yield Static("", classes="field-message")
         yield Vertical(id="resource-rows")
 
@@ -50,10 +51,11 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
         for index, value in enumerate(resources):
             row = Horizontal(
                 Static(f"  [{index + 1}]", classes="field-label"),
-                Input(
+                FieldInput(
                     value,
                     placeholder="arn:aws:…",
                     compact=True,
+                    select_on_focus=False,  # after an add or remove: a cursor, not a selection
                     name=str(index),
                     classes="resource-input",
                 ),
@@ -69,6 +71,8 @@ ARNs). **Ctrl+R** adds one, **Ctrl+L** removes the focused one; the buttons work
             target = inputs[min(focus, len(inputs) - 1)]
             target.focus()
             target.cursor_position = len(target.value)  # a cursor, not a selection to overwrite
+            # Into view once laid out (a short terminal's form scrolls).
+            self.call_after_refresh(target.scroll_visible, animate=False)
 
     def set_message(self, message: str | None) -> None:
         self.query_one(".resources-head .field-message", Static).update(message or "")

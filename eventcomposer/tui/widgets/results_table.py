@@ -64,7 +64,7 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-empty")
         self.report: Report | None = None
         self._table: DataTable[Text | str] | None = None
 
@@ -85,6 +85,11 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
             self.mount(table)
         return self._table
 
+    @property
+    def has_results(self) -> bool:
+        """Whether a send's rows are shown (else only the summary line, and the pane folds)."""
+        return self.report is not None
+
     def show_progress(self, message: str) -> None:
         self.query_one("#results-summary", Static).update(message)
 
@@ -92,11 +97,13 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
         """No results to show (a refused send): only ``message``, no earlier send's rows."""
         self.report = None
         self.table.clear()
+        self.add_class("-empty")
         self.show_progress(message)
 
     def show_report(self, report: Report, heading: str = "") -> None:
         """Fill the table from ``report`` (every entry, in order)."""
         self.report = report
+        self.remove_class("-empty")
         table = self.table
         table.clear()
         for outcome in report.outcomes:
@@ -140,7 +147,7 @@ while some of its entries fail. **C** or **Enter** copies the EventId of the sel
     def action_copy_event_id(self) -> None:
         event_id = self.selected_event_id()
         if event_id:
-            self.post_message(CopyRequested(event_id))
+            self.post_message(CopyRequested(event_id, f"EventId {event_id}", "event-id.txt"))
         else:
             self.notify("This entry has no EventId to copy.", severity="warning")
 

@@ -28,19 +28,28 @@ Detail and each Resource count their UTF-8 bytes. The limit is for the whole req
         limit = max(self.limit, 1)
         over = self.request_bytes > limit or self.entry_bytes > limit
         share = min(self.request_bytes / limit, 1.0)
-        filled = round(share * self.BAR)
         style = "bold red" if over else ("yellow" if share > 0.8 else "green")
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("entry ", style="dim")
-        text.append(f"{self.entry_bytes:,} B", style="bold red" if self.entry_bytes > limit else "")
+        entry = Text(no_wrap=True, overflow="ellipsis")
+        entry.append("entry ", style="dim")
+        entry.append(
+            f"{self.entry_bytes:,} B", style="bold red" if self.entry_bytes > limit else ""
+        )
         if self.entry_bytes >= 1024:
-            text.append(f" ({format_bytes(self.entry_bytes)})", style="dim")
-        text.append("  ")
-        text.append("█" * filled, style=style)
-        text.append("░" * (self.BAR - filled), style="dim")
-        text.append("  request ", style="dim")
-        text.append(f"{format_bytes(self.request_bytes)}", style=style)
-        text.append(f" of {format_bytes(limit)} ({self.request_bytes / limit:.1%})", style="dim")
+            entry.append(f" ({format_bytes(self.entry_bytes)})", style="dim")
+        request = Text(no_wrap=True, overflow="ellipsis")
+        request.append("  request ", style="dim")
+        request.append(f"{format_bytes(self.request_bytes)}", style=style)
+        request.append(f" of {format_bytes(limit)} ({self.request_bytes / limit:.1%})", style="dim")
         if over:
-            text.append("  over the limit", style="bold red")
+            request.append("  over the limit", style="bold red")
+        # The bar gives way first in a narrow terminal: the numbers are what must stay.
+        width = self.size.width or 200
+        bar = min(self.BAR, width - entry.cell_len - request.cell_len - 2)
+        text = entry
+        if bar >= 4:
+            filled = round(share * bar)
+            text.append("  ")
+            text.append("█" * filled, style=style)
+            text.append("░" * (bar - filled), style="dim")
+        text.append_text(request)
         return text

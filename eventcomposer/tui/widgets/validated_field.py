@@ -7,6 +7,20 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 
+def leaves_alt_keys(key: str) -> bool:
+    """Alt+key is the composer's (Alt+D and the like jump to a pane, Alt+N starts a new
+    batch), not text: a terminal sends Alt+D as Esc d, which a text widget would otherwise keep
+    for itself, and its app's bindings would never see."""
+    return key.startswith("alt+")
+
+
+class FieldInput(Input):
+    """The composer's one-line input: types text, leaves Alt+key to the composer's keys."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return not leaves_alt_keys(key) and super().check_consume_key(key, character)
+
+
 class ValidatedField(Horizontal):
     """``Label  [input]  message``; the message is red when the value is not valid."""
 
@@ -25,7 +39,7 @@ class ValidatedField(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="field-label")
-        yield Input(placeholder=self.placeholder, compact=True, id=f"{self.id}-input")
+        yield FieldInput(placeholder=self.placeholder, compact=True, id=f"{self.id}-input")
         yield Static("", classes="field-message")
 
     @property
