@@ -39,6 +39,9 @@ UNKNOWN_OUTCOME = "UnknownOutcome"
 NOT_SENT = "NotSent"
 #: Entries resolved, validated and handed to the sender at a time in a long replay.
 CHUNK_ENTRIES = 500
+#: The same when concurrency adapts: the calls in flight drain at the end of each chunk, so
+#: chunks are longer (5,000 entries: a few seconds at a quota of thousands per second).
+ADAPTIVE_CHUNK_ENTRIES = 5000
 #: After a stop, at most this many entries not yet built are listed as NotSent.
 MAX_LISTED_NOT_SENT = 100_000
 
@@ -361,7 +364,7 @@ class SendService:
         self,
         plan: Plan,
         *,
-        concurrency: int = 1,
+        concurrency: int | None = 1,
         rate: float | None = None,
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -373,7 +376,11 @@ class SendService:
         credentials, an unreachable endpoint on the bus check). Call ``plan.check()`` first: it
         resolves and validates the first round (every entry unless ``repeat``). An entry found
         invalid later (or a variable without a value) stops the send: ``problems`` says why,
-        and the entries not sent are marked NotSent."""
+        and the entries not sent are marked NotSent.
+
+        ``concurrency`` is the calls in flight (1, the default: one at a time, in order), or
+        None to adapt it to what the endpoint takes (:class:`AdaptiveConcurrency`); a plan of
+        one call (10 entries or fewer) is always sent as one call at a time."""
         from eventcomposer.aws.send import Sender, SendReport
 
         result = SendResult(destination=self.destination())
@@ -384,6 +391,8 @@ class SendService:
                     return result
                 if check.exists is None:
                     result.warnings.append(check.message)
+        if concurrency is None and plan.count <= 10:
+            concurrency = 1  # one call: nothing to adapt, and in order
         kwargs: dict[str, Any] = {"endpoint_id": plan.endpoint_id, "concurrency": concurrency}
         if rate:
             kwargs["rate"] = rate
@@ -393,7 +402,11 @@ class SendService:
         total = plan.count
         report = SendReport([])
         kept: list[Outgoing] = []
-        chunk_size = max(CHUNK_ENTRIES, 10 * max(1, concurrency) * 10)
+        chunk_size = (
+            ADAPTIVE_CHUNK_ENTRIES
+            if concurrency is None
+            else max(CHUNK_ENTRIES, 10 * max(1, concurrency) * 10)
+        )
         stream = plan.outgoing()
         done = 0
 
@@ -403,13 +416,28 @@ class SendService:
 
         try:
             while True:
-                chunk = list(islice(stream, chunk_size))
+                # Built and validated CHUNK_ENTRIES at a time: what is valid before an invalid
+                # entry (a later round of a replay; the caller checked the first) or a variable
+                # that lost its value is still sent.
+                chunk: list[Outgoing] = []
+                late: TemplateError | None = None
+                while len(chunk) < chunk_size:
+                    try:
+                        piece = list(islice(stream, CHUNK_ENTRIES))
+                    except TemplateError as exc:
+                        late = exc
+                        break
+                    if not piece:
+                        break
+                    problems = validate_entries([o.resolved for o in piece], self.limits)
+                    if problems:
+                        result.problems = problems  # numbered in the piece, as its origins
+                        result.problem_origins = [o.origin for o in piece]
+                        break
+                    chunk += piece
                 if not chunk:
-                    break
-                problems = validate_entries([o.resolved for o in chunk], self.limits)
-                if problems:  # a later round of a replay (the caller checked the first)
-                    result.problems = problems  # numbered in the chunk, as its origins
-                    result.problem_origins = [o.origin for o in chunk]
+                    if late is not None:
+                        raise late
                     break
                 numbers = (
                     plan.numbers[done : done + len(chunk)]
@@ -430,6 +458,10 @@ class SendService:
                 if part.stopped or (unreachable and not any(o.ok for o in part.outcomes)):
                     report.stopped = report.stopped or part.stopped
                     break
+                if result.problems:
+                    break
+                if late is not None:
+                    raise late
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
         except TemplateError as exc:  # a variable lost its value mid-replay
@@ -523,6 +555,18 @@ def _extend(report: SendReport, part: SendReport) -> None:
     report.stopped = report.stopped or part.stopped
     report.seconds += part.seconds
     report.latencies += part.latencies
+    _carry_concurrency(report, part)
+
+
+def _carry_concurrency(report: SendReport, part: SendReport) -> None:
+    """Retries and concurrency of ``part`` into ``report`` (the adaptive figures are the
+    Sender's, across all its chunks so far, so the latest part's are the send's)."""
+    report.retried += part.retried
+    report.retried_throttled += part.retried_throttled
+    report.adaptive = part.adaptive
+    report.concurrency = part.concurrency
+    report.peak_concurrency = max(report.peak_concurrency, part.peak_concurrency)
+    report.backoffs = part.backoffs if part.adaptive else report.backoffs
 
 
 def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
@@ -531,7 +575,7 @@ def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
 
     by_number = {o.number: o for o in retried.outcomes}
     outcomes = [by_number.get(o.number, o) for o in previous.outcomes]
-    return SendReport(
+    merged = SendReport(
         outcomes,
         calls=retried.calls,
         problem=retried.problem,
@@ -539,6 +583,8 @@ def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
         seconds=retried.seconds,
         latencies=retried.latencies,
     )
+    _carry_concurrency(merged, retried)
+    return merged
 
 
 # -- resending --------------------------------------------------------------------------------

@@ -6,12 +6,16 @@ Rules this module keeps:
 - only entries that failed with a retryable code (or whose whole call was refused with a
   retryable error, so nothing was accepted) are sent again, a bounded number of times, with
   backoff; an accepted entry is never resent, and neither is one whose outcome is unknown
-  (a read timeout or a broken connection).
+  (a read timeout or a broken connection);
+- with ``concurrency=None`` the calls in flight adapt (:class:`AdaptiveConcurrency`): more
+  while calls go through quickly, fewer on throttling and 5xx; throttled entries go back in
+  the queue at once (after a jittered delay) instead of waiting for the end of the round.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import random
 import threading
 import time
@@ -23,7 +27,7 @@ from typing import Any, TypeVar
 from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.entries import Entry
-from eventcomposer.core.pacing import RateLimiter
+from eventcomposer.core.pacing import AdaptiveConcurrency, RateLimiter
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
 
 #: Per-entry error codes worth another try (PRODUCT.md, "PutEvents facts").
@@ -31,6 +35,9 @@ RETRYABLE_CODES = frozenset({"InternalFailure", "ThrottlingException"})
 #: Codes this tool gives entries that were not sent or whose outcome is unknown.
 NOT_SENT = "NotSent"
 UNKNOWN_OUTCOME = "UnknownOutcome"
+THROTTLED = "ThrottlingException"
+#: The most calls in flight adaptive concurrency goes to (the CLI's --concurrency bound).
+MAX_ADAPTIVE_CONCURRENCY = 64
 
 _T = TypeVar("_T")
 
@@ -42,6 +49,9 @@ class RetryPolicy:
     max_attempts: int = 3
     base_delay: float = 0.2
     max_delay: float = 5.0
+    #: Attempts for a throttled entry when concurrency adapts: probing for the quota throttles
+    #: some calls by design, and each backs the concurrency off, so they get more patience.
+    max_throttled_attempts: int = 10
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
@@ -88,6 +98,19 @@ class SendReport:
     stopped: bool = False
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    #: Entries sent again (each resend counts), and how many of them after throttling.
+    retried: int = 0
+    retried_throttled: int = 0
+    #: Calls in flight: fixed (``--concurrency``), or where adaptive concurrency settled.
+    concurrency: int = 1
+    adaptive: bool = False
+    peak_concurrency: int = 1
+    backoffs: int = 0
+
+    @property
+    def sent(self) -> int:
+        """Entries sent at least once."""
+        return sum(1 for o in self.outcomes if o.attempts)
 
     @property
     def failed(self) -> list[EntryOutcome]:
@@ -112,7 +135,9 @@ class Sender:
     """Sends entries through one events client (made with ``retries=False``).
 
     Calls run on at most ``concurrency`` worker threads (boto3 clients are thread-safe) and are
-    paced to ``rate`` events per second if set. The caller's thread only waits, so Ctrl+C there
+    paced to ``rate`` events per second if set. ``concurrency=None`` adapts it
+    (:class:`AdaptiveConcurrency`, kept across the sends of this Sender, so that a replay fed
+    in chunks doesn't probe again for each). The caller's thread only waits, so Ctrl+C there
     (or SIGTERM, which the CLI turns into one) stops sending: calls waiting for their turn in
     the rate limiter are woken and never sent (``NotSent``), calls in flight finish and are
     recorded. A second Ctrl+C while they finish stops at once: their entries are
@@ -127,8 +152,9 @@ class Sender:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         endpoint_id: str | None = None,
-        concurrency: int = 1,
+        concurrency: int | None = 1,
         rate: float | None = None,
+        adaptive: AdaptiveConcurrency | None = None,
     ) -> None:
         self._client = events_client
         self._limits = limits
@@ -136,7 +162,12 @@ class Sender:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._endpoint_id = endpoint_id
-        self._concurrency = max(1, concurrency)
+        self._concurrency = max(1, concurrency or 1)
+        self.adaptive = (
+            adaptive or AdaptiveConcurrency(maximum=MAX_ADAPTIVE_CONCURRENCY)
+            if concurrency is None
+            else None
+        )
         self._rate = rate
         self._limiter = RateLimiter(rate)
         self._lock = threading.Lock()
@@ -174,6 +205,7 @@ class Sender:
         if self._limiter.stopped:  # a Sender sends once after a stop; a new send starts afresh
             self._limiter = RateLimiter(self._rate)
         self._in_flight, self._sending, self._abandoned = {}, set(), False
+        report.adaptive = self.adaptive is not None
         try:
             while pending and attempt < self._retry.max_attempts:
                 attempt += 1
@@ -216,7 +248,45 @@ class Sender:
                     else "not sent"
                 )
         report.seconds = time.perf_counter() - started
+        if self.adaptive is not None:
+            report.concurrency = self.adaptive.settled()
+            report.peak_concurrency = self.adaptive.peak
+            report.backoffs = self.adaptive.decreases
+        else:
+            report.concurrency = report.peak_concurrency = self._concurrency
         return report
+
+    def _limit(self) -> int:
+        return self.adaptive.limit if self.adaptive is not None else self._concurrency
+
+    def _requeue(
+        self,
+        again: list[int],
+        entries: Sequence[Entry],
+        report: SendReport,
+        delayed: list[tuple[float, int, list[int]]],
+    ) -> list[int]:
+        """Adaptive mode: put ``again`` back in the queue (in calls, each after a jittered
+        delay) while they have attempts left; returns those that have none (they keep their
+        error)."""
+        spent: list[int] = []
+        ready: list[int] = []
+        for i in again:
+            outcome = report.outcomes[i]
+            cap = (
+                self._retry.max_throttled_attempts
+                if outcome.error_code == THROTTLED
+                else self._retry.max_attempts
+            )
+            (ready if outcome.attempts < cap else spent).append(i)
+        if ready:
+            subset = [entries[i] for i in ready]
+            for call in plan_calls(subset, self._limits):
+                indexes = [ready[j] for j in call]
+                attempts = max(report.outcomes[i].attempts for i in indexes)
+                when = time.monotonic() + self._retry.delay(attempts, self._rng)
+                heapq.heappush(delayed, (when, indexes[0], indexes))
+        return spent
 
     def _run_calls(
         self,
@@ -232,10 +302,15 @@ class Sender:
         retry: list[int] = []
         queue = iter(calls)
         in_flight = self._in_flight
+        # Adaptive mode: calls to send again, by when they may go (a heap).
+        delayed: list[tuple[float, int, list[int]]] = []
         while True:
             fatal = _fatal(report.problem)
-            while not report.stopped and not fatal and len(in_flight) < self._concurrency:
-                call = next(queue, None)
+            while not report.stopped and not fatal and len(in_flight) < self._limit():
+                if delayed and delayed[0][0] <= time.monotonic():
+                    call: list[int] | None = heapq.heappop(delayed)[2]
+                else:
+                    call = next(queue, None)
                 if call is None:
                     break
                 if should_stop and should_stop():
@@ -244,15 +319,25 @@ class Sender:
                 future = _start(self._send_call, entries, call, bus, report, attempt)
                 in_flight[future] = call
             if not in_flight:
-                return retry
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                if not delayed or report.stopped or fatal:
+                    return retry  # what is still delayed keeps its error (not accepted)
+                if not self._limiter.pause(delayed[0][0] - time.monotonic()):
+                    report.stopped = True
+                    return retry
+                continue
+            timeout = max(0.0, delayed[0][0] - time.monotonic()) if delayed else None
+            finished, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in finished:
                 call = in_flight.pop(future)
                 again = future.result()
                 if again is None:  # stopped before it was sent
                     continue
-                retry += again
                 progress.advance(len(call) - len(again))
+                if self.adaptive is not None and again:
+                    spent = self._requeue(again, entries, report, delayed)
+                    progress.advance(len(spent))
+                else:
+                    retry += again
 
     def _send_call(
         self,
@@ -275,12 +360,20 @@ class Sender:
             report.calls += 1
             self._sending.update(indexes)
             for i in indexes:
-                report.outcomes[i].attempts = attempt
+                outcome = report.outcomes[i]
+                if outcome.attempts:
+                    report.retried += 1
+                    report.retried_throttled += outcome.error_code == THROTTLED
+                outcome.attempts = max(attempt, outcome.attempts + 1)
+        adaptive = self.adaptive
+        ticket = adaptive.started() if adaptive is not None else 0
         t0 = time.perf_counter()
         try:
             response = self._client.put_events(**request)
         except Exception as exc:
             problem = describe_error(exc, getattr(self._client.meta, "endpoint_url", None))
+            if adaptive is not None and problem.retryable:
+                adaptive.congested(ticket)  # refused whole: throttled, or a 5xx
             with self._lock:
                 if self._abandoned:
                     return None
@@ -292,13 +385,20 @@ class Sender:
                     outcome = report.outcomes[i]
                     outcome.error_code, outcome.error_message = code, problem.message
             return list(indexes) if problem.retryable else []
+        seconds = time.perf_counter() - t0
         results = response.get("Entries", [])
+        if adaptive is not None:
+            codes = {r.get("ErrorCode") for r in results}
+            if codes & RETRYABLE_CODES:
+                adaptive.congested(ticket)
+            else:
+                adaptive.succeeded(ticket, seconds)
         retry: list[int] = []
         with self._lock:
             if self._abandoned:
                 return None
             self._sending.difference_update(indexes)
-            report.latencies.append(time.perf_counter() - t0)
+            report.latencies.append(seconds)
             for position, i in enumerate(indexes):
                 outcome = report.outcomes[i]
                 result = results[position] if position < len(results) else {}

@@ -44,6 +44,12 @@ class RateLimiter:
     def stopped(self) -> bool:
         return self._stopped.is_set()
 
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds`` unless stopped first; True if not stopped."""
+        if seconds > 0:
+            self._stopped.wait(min(seconds, threading.TIMEOUT_MAX))
+        return not self._stopped.is_set()
+
     def acquire(self, events: int = 1) -> bool:
         """Wait until ``events`` more fit the rate: a bucket that starts empty, so that any
         window from the first call on holds at most ``rate`` events per second.
@@ -64,3 +70,78 @@ class RateLimiter:
         if ready > now:
             self._sleep(min(ready - now, threading.TIMEOUT_MAX))
         return not self._stopped.is_set()
+
+
+class AdaptiveConcurrency:
+    """How many calls may be in flight: found by probing, like TCP's congestion window.
+
+    Additive increase, multiplicative decrease (AIMD). It starts at ``start`` and doubles per
+    round trip (one more call per call that went through) until the first sign of congestion;
+    after that it grows by one call per window's worth of calls that went through. A call that
+    met throttling or a 5xx halves it (times ``decrease``), once per round trip: calls started
+    before the last decrease were sent at the old limit, so their throttling says nothing new.
+    While calls take more than ``latency_factor`` times the fastest call seen, the endpoint is
+    queueing them (a saturated server, not a quota), and the limit holds instead of growing.
+
+    Thread-safe; the clock is only read through ``started`` tickets, so it is pure.
+    """
+
+    def __init__(
+        self,
+        start: int = 1,
+        maximum: int = 64,
+        decrease: float = 0.5,
+        latency_factor: float = 2.0,
+    ) -> None:
+        self.maximum = max(1, maximum)
+        self._window = float(min(max(1, start), self.maximum))
+        self._decrease = decrease
+        self._latency_factor = latency_factor
+        self._slow_start = True
+        self._fastest: float | None = None
+        self._ticket = 0
+        self._last_decrease = 0
+        self._lock = threading.Lock()
+        self.peak = int(self._window)
+        self.decreases = 0
+        #: The limit when each call started (what the send settled at is read from it).
+        self.history: list[int] = []
+
+    @property
+    def limit(self) -> int:
+        """Calls that may be in flight now."""
+        return int(self._window)
+
+    def started(self) -> int:
+        """A call starts: its ticket, to give back to :meth:`succeeded` or :meth:`congested`."""
+        with self._lock:
+            self._ticket += 1
+            self.history.append(int(self._window))
+            return self._ticket
+
+    def succeeded(self, ticket: int, seconds: float) -> None:
+        """A call went through without throttling or a 5xx, in ``seconds``."""
+        with self._lock:
+            if self._fastest is None or seconds < self._fastest:
+                self._fastest = seconds
+            if seconds > self._latency_factor * max(self._fastest, 0.001):
+                return  # the endpoint queues: more calls in flight would only wait longer
+            step = 1.0 if self._slow_start else 1.0 / self._window
+            self._window = min(float(self.maximum), self._window + step)
+            self.peak = max(self.peak, int(self._window))
+
+    def congested(self, ticket: int) -> None:
+        """A call met throttling (per entry or whole) or a 5xx: back off, once per round trip."""
+        with self._lock:
+            self._slow_start = False
+            if ticket <= self._last_decrease:
+                return  # sent before the last decrease, at the old limit
+            self._window = max(1.0, self._window * self._decrease)
+            self._last_decrease = self._ticket
+            self.decreases += 1
+
+    def settled(self) -> int:
+        """The limit the send settled at: the median over the later half of its calls."""
+        with self._lock:
+            later = sorted(self.history[len(self.history) // 2 :])
+        return later[len(later) // 2] if later else self.limit
