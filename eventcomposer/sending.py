@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -414,54 +416,65 @@ class SendService:
             if on_progress:
                 on_progress(done + finished, total)
 
-        try:
-            while True:
-                # Built and validated CHUNK_ENTRIES at a time: what is valid before an invalid
-                # entry (a later round of a replay; the caller checked the first) or a variable
-                # that lost its value is still sent.
-                chunk: list[Outgoing] = []
-                late: TemplateError | None = None
-                while len(chunk) < chunk_size:
-                    try:
-                        piece = list(islice(stream, CHUNK_ENTRIES))
-                    except TemplateError as exc:
-                        late = exc
-                        break
-                    if not piece:
-                        break
-                    problems = validate_entries([o.resolved for o in piece], self.limits)
-                    if problems:
-                        result.problems = problems  # numbered in the piece, as its origins
-                        result.problem_origins = [o.origin for o in piece]
-                        break
-                    chunk += piece
-                if not chunk:
-                    if late is not None:
-                        raise late
+        def build() -> _Chunk:
+            """The next chunk, built and validated CHUNK_ENTRIES at a time: what is valid
+            before an invalid entry (a later round of a replay; the caller checked the first)
+            or a variable that lost its value is still sent."""
+            built = _Chunk()
+            while len(built.entries) < chunk_size:
+                try:
+                    piece = list(islice(stream, CHUNK_ENTRIES))
+                except TemplateError as exc:
+                    built.late = exc
                     break
+                if not piece:
+                    break
+                problems = validate_entries([o.resolved for o in piece], self.limits)
+                if problems:
+                    built.problems = problems  # numbered in the piece, as its origins
+                    built.origins = [o.origin for o in piece]
+                    break
+                built.entries += piece
+            return built
+
+        try:
+            upcoming: Future[_Chunk] | None = None
+            while True:
+                chunk = upcoming.result() if upcoming is not None else build()
+                upcoming = None
+                result.problems, result.problem_origins = chunk.problems, chunk.origins
+                if not chunk.entries:
+                    if chunk.late is not None:
+                        raise chunk.late
+                    break
+                if concurrency is None and not (chunk.problems or chunk.late):
+                    # While this chunk is sent, the next one is built: the calls in flight
+                    # don't wait for it at the chunk's end.
+                    upcoming = _in_background(build)
                 numbers = (
-                    plan.numbers[done : done + len(chunk)]
+                    plan.numbers[done : done + len(chunk.entries)]
                     if plan.numbers
-                    else list(range(done + 1, done + len(chunk) + 1))
+                    else list(range(done + 1, done + len(chunk.entries) + 1))
                 )
                 part = sender.send(
-                    [o.resolved for o in chunk],
+                    [o.resolved for o in chunk.entries],
                     on_progress=progress,
                     should_stop=should_stop,
                     numbers=numbers,
                 )
                 _extend(report, part)
                 if len(kept) < MAX_ENTRIES_PER_RECORD:
-                    kept += chunk[: MAX_ENTRIES_PER_RECORD - len(kept)]
-                done += len(chunk)
+                    kept += chunk.entries[: MAX_ENTRIES_PER_RECORD - len(kept)]
+                done += len(chunk.entries)
                 unreachable = part.problem is not None and part.problem.is_connectivity
                 if part.stopped or (unreachable and not any(o.ok for o in part.outcomes)):
                     report.stopped = report.stopped or part.stopped
+                    result.problems, result.problem_origins = [], []
                     break
                 if result.problems:
                     break
-                if late is not None:
-                    raise late
+                if chunk.late is not None:
+                    raise chunk.late
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
         except TemplateError as exc:  # a variable lost its value mid-replay
@@ -546,6 +559,30 @@ class SendService:
             return f"the send was not kept in the history: {exc}"
         except Exception as exc:  # never fail a send that AWS accepted
             return f"the send was not kept in the history: {type(exc).__name__}: {exc}"
+
+
+@dataclass
+class _Chunk:
+    """Entries built and checked for the sender, and what stopped the building."""
+
+    entries: list[Outgoing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    late: TemplateError | None = None
+
+
+def _in_background(function: Callable[[], _Chunk]) -> Future[_Chunk]:
+    """Run ``function`` on a daemon thread (a stopped send doesn't wait for it)."""
+    future: Future[_Chunk] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(function())
+        except BaseException as exc:  # handed to the sending thread by future.result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="build-chunk", daemon=True).start()
+    return future
 
 
 def _extend(report: SendReport, part: SendReport) -> None:

@@ -52,6 +52,9 @@ class RetryPolicy:
     #: Attempts for a throttled entry when concurrency adapts: probing for the quota throttles
     #: some calls by design, and each backs the concurrency off, so they get more patience.
     max_throttled_attempts: int = 10
+    #: Their delay is shorter (a quarter): the concurrency backing off is what relieves the
+    #: quota, and at the end of a chunk a long delay leaves nothing in flight.
+    throttled_delay_factor: float = 0.25
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
@@ -284,7 +287,10 @@ class Sender:
             for call in plan_calls(subset, self._limits):
                 indexes = [ready[j] for j in call]
                 attempts = max(report.outcomes[i].attempts for i in indexes)
-                when = time.monotonic() + self._retry.delay(attempts, self._rng)
+                delay = self._retry.delay(attempts, self._rng)
+                if all(report.outcomes[i].error_code == THROTTLED for i in indexes):
+                    delay *= self._retry.throttled_delay_factor
+                when = time.monotonic() + delay
                 heapq.heappush(delayed, (when, indexes[0], indexes))
         return spent
 

@@ -78,10 +78,11 @@ class AdaptiveConcurrency:
     Additive increase, multiplicative decrease (AIMD). It starts at ``start`` and doubles per
     round trip (one more call per call that went through) until the first sign of congestion;
     after that it grows by one call per window's worth of calls that went through. A call that
-    met throttling or a 5xx halves it (times ``decrease``), once per round trip: calls started
+    met throttling or a 5xx multiplies it by ``decrease``, once per round trip: calls started
     before the last decrease were sent at the old limit, so their throttling says nothing new.
     While calls take more than ``latency_factor`` times the fastest call seen, the endpoint is
-    queueing them (a saturated server, not a quota), and the limit holds instead of growing.
+    queueing them (a saturated server, not a quota): the limit shrinks by one call per round
+    trip instead of growing (more calls in flight would only wait longer).
 
     Thread-safe; the clock is only read through ``started`` tickets, so it is pure.
     """
@@ -90,7 +91,7 @@ class AdaptiveConcurrency:
         self,
         start: int = 1,
         maximum: int = 64,
-        decrease: float = 0.5,
+        decrease: float = 0.7,
         latency_factor: float = 2.0,
     ) -> None:
         self.maximum = max(1, maximum)
@@ -125,7 +126,9 @@ class AdaptiveConcurrency:
             if self._fastest is None or seconds < self._fastest:
                 self._fastest = seconds
             if seconds > self._latency_factor * max(self._fastest, 0.001):
-                return  # the endpoint queues: more calls in flight would only wait longer
+                self._slow_start = False
+                self._window = max(1.0, self._window - 1.0 / self._window)
+                return
             step = 1.0 if self._slow_start else 1.0 / self._window
             self._window = min(float(self.maximum), self._window + step)
             self.peak = max(self.peak, int(self._window))
