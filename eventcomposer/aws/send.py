@@ -179,6 +179,7 @@ class Sender:
         self._in_flight: dict[Future[list[int] | None], list[int]] = {}
         self._sending: set[int] = set()
         self._abandoned = False
+        self._errors: dict[int, int] = {}  # adaptive: failures other than throttling, by entry
 
     def stop(self) -> None:
         """Stop sending from another thread: calls waiting for their turn are not sent."""
@@ -208,6 +209,7 @@ class Sender:
         if self._limiter.stopped:  # a Sender sends once after a stop; a new send starts afresh
             self._limiter = RateLimiter(self._rate)
         self._in_flight, self._sending, self._abandoned = {}, set(), False
+        self._errors = {}
         report.adaptive = self.adaptive is not None
         try:
             while pending and attempt < self._retry.max_attempts:
@@ -271,17 +273,21 @@ class Sender:
     ) -> list[int]:
         """Adaptive mode: put ``again`` back in the queue (in calls, each after a jittered
         delay) while they have attempts left; returns those that have none (they keep their
-        error)."""
+        error). Throttling and the other retryable failures (InternalFailure, 5xx) are counted
+        apart: ``max_throttled_attempts`` and ``max_attempts`` of each."""
         spent: list[int] = []
         ready: list[int] = []
         for i in again:
             outcome = report.outcomes[i]
-            cap = (
-                self._retry.max_throttled_attempts
+            if outcome.error_code != THROTTLED:
+                self._errors[i] = self._errors.get(i, 0) + 1
+            errors = self._errors.get(i, 0)
+            left = (
+                outcome.attempts - errors < self._retry.max_throttled_attempts
                 if outcome.error_code == THROTTLED
-                else self._retry.max_attempts
+                else errors < self._retry.max_attempts
             )
-            (ready if outcome.attempts < cap else spent).append(i)
+            (ready if left else spent).append(i)
         if ready:
             subset = [entries[i] for i in ready]
             for call in plan_calls(subset, self._limits):
