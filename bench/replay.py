@@ -454,6 +454,15 @@ def main() -> None:
                 )
                 loop_replay = float(loop_run.stdout.split()[-1])  # its sending time only
                 paced = summary_rate([*send, "--repeat", str(args.paced), "--rate", "200"])
+            if args.quota_events:
+                quota_run(
+                    endpoint,
+                    args.quota_events,
+                    args.quota_rate,
+                    args.quota_delay,
+                    args.quota_loop_events,
+                    Path(tmp),
+                )
     finally:
         server.terminate()
         server.wait()
