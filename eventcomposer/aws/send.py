@@ -174,6 +174,7 @@ class Sender:
         self._rate = rate
         self._limiter = RateLimiter(rate)
         self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)  # a call in flight was recorded
         # Per send: the calls in flight, the entries whose call has started and not been
         # recorded, and whether the send has given up on them (then workers record nothing).
         self._in_flight: dict[Future[list[int] | None], list[int]] = {}
@@ -230,6 +231,11 @@ class Sender:
             # (what is still in flight then has no known outcome: see ``finally``).
             with contextlib.suppress(KeyboardInterrupt):
                 wait(list(self._in_flight))
+                # A call whose thread started as the signal came is not in ``_in_flight``
+                # yet: wait for every call that went out to be recorded.
+                with self._recorded:
+                    while self._sending:
+                        self._recorded.wait(0.1)
         finally:
             self._limiter.stop()
             with self._lock:
@@ -390,6 +396,7 @@ class Sender:
                 if self._abandoned:
                     return None
                 self._sending.difference_update(indexes)
+                self._recorded.notify_all()
                 report.latencies.append(time.perf_counter() - t0)
                 report.problem = problem
                 code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
@@ -410,6 +417,7 @@ class Sender:
             if self._abandoned:
                 return None
             self._sending.difference_update(indexes)
+            self._recorded.notify_all()
             report.latencies.append(seconds)
             for position, i in enumerate(indexes):
                 outcome = report.outcomes[i]
