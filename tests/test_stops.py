@@ -83,7 +83,7 @@ def test_a_signal_ends_a_paced_send_at_once_and_waiting_calls_are_not_sent(
     assert {r.get("ErrorCode") for r in results[10:]} == {"NotSent"}
     assert "stopped by the user" in err and "Summary" in err
     assert len(proxy.calls) == 1  # nothing went out after the signal
-    (record,) = History(tmp_path / "data" / "history.jsonl").records()
+    (record,) = History(tmp_path / "data" / "history.sqlite3").records()
     assert record.failed == 90
 
 
