@@ -6,6 +6,7 @@ local EventBridge, which counts every event forwarded and accepted by the number
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -209,6 +210,8 @@ def test_the_default_adapts_upwards_and_rate_caps_it(
         assert code == 0, err
         assert proxy.throttled_entries == 0
         assert 150 <= proxy.forwarded_rate() <= 230  # --rate 200 holds while adapting
+        settled = re.search(r"settled at (\d+) in flight \(peak (\d+)", err)
+        assert settled and int(settled.group(2)) <= 4  # what the rate needs, not 64 waiting
         assert_exactly_once(proxy, 100)
 
 

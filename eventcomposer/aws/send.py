@@ -367,8 +367,12 @@ class Sender:
     ) -> list[int] | None:
         """One PutEvents call, paced to the rate; returns the indexes worth retrying, or None
         if it was never sent (stopped while it waited for its turn)."""
+        waiting = time.perf_counter()
         if not self._limiter.acquire(len(indexes)):
             return None
+        # A call that waited for its turn under --rate: the rate is the limit, not the calls in
+        # flight, so its going through says nothing about raising them.
+        paced = time.perf_counter() - waiting > 0.002
         request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
         if self._endpoint_id:
             request["EndpointId"] = self._endpoint_id
@@ -411,7 +415,7 @@ class Sender:
             if codes & RETRYABLE_CODES:
                 adaptive.congested(ticket)
             else:
-                adaptive.succeeded(ticket, seconds)
+                adaptive.succeeded(ticket, seconds, grow=not paced)
         retry: list[int] = []
         with self._lock:
             if self._abandoned:

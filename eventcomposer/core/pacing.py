@@ -120,14 +120,17 @@ class AdaptiveConcurrency:
             self.history.append(int(self._window))
             return self._ticket
 
-    def succeeded(self, ticket: int, seconds: float) -> None:
-        """A call went through without throttling or a 5xx, in ``seconds``."""
+    def succeeded(self, ticket: int, seconds: float, grow: bool = True) -> None:
+        """A call went through without throttling or a 5xx, in ``seconds``; ``grow`` False
+        when something else held it back (a rate cap): then the limit only learns its time."""
         with self._lock:
             if self._fastest is None or seconds < self._fastest:
                 self._fastest = seconds
             if seconds > self._latency_factor * max(self._fastest, 0.001):
                 self._slow_start = False
                 self._window = max(1.0, self._window - 1.0 / self._window)
+                return
+            if not grow:
                 return
             step = 1.0 if self._slow_start else 1.0 / self._window
             self._window = min(float(self.maximum), self._window + step)
