@@ -78,6 +78,8 @@ def test_throttling_of_calls_sent_before_a_decrease_does_not_decrease_again() ->
     assert control.limit == 11 and control.decreases == 1
     control.congested(control.started())  # sent after the decrease, still throttled
     assert control.limit == 7 and control.decreases == 2
+    control.congested(control.started(), partly=True)  # some entries accepted: a smaller step
+    assert control.limit == 6 and control.decreases == 3
 
 
 def test_slow_calls_shrink_it_and_it_stays_within_bounds() -> None:

@@ -413,7 +413,7 @@ class Sender:
         if adaptive is not None:
             codes = {r.get("ErrorCode") for r in results}
             if codes & RETRYABLE_CODES:
-                adaptive.congested(ticket)
+                adaptive.congested(ticket, partly=any(r.get("EventId") for r in results))
             else:
                 adaptive.succeeded(ticket, seconds, grow=not paced)
         retry: list[int] = []

@@ -80,9 +80,10 @@ class AdaptiveConcurrency:
     after that it grows by one call per window's worth of calls that went through. A call that
     met throttling or a 5xx multiplies it by ``decrease``, once per round trip: calls started
     before the last decrease were sent at the old limit, so their throttling says nothing new.
-    While calls take more than ``latency_factor`` times the fastest call seen, the endpoint is
-    queueing them (a saturated server, not a quota): the limit shrinks by one call per round
-    trip instead of growing (more calls in flight would only wait longer).
+    While calls take more than ``latency_factor`` times the fastest call seen (on a moving
+    average over about ten calls, so that one slow call is noise), the endpoint is queueing
+    them (a saturated server, not a quota): the limit shrinks by one call per round trip
+    instead of growing (more calls in flight would only wait longer).
 
     Thread-safe; the clock is only read through ``started`` tickets, so it is pure.
     """
@@ -100,6 +101,7 @@ class AdaptiveConcurrency:
         self._latency_factor = latency_factor
         self._slow_start = True
         self._fastest: float | None = None
+        self._typical: float | None = None  # a moving average of the calls' times
         self._ticket = 0
         self._last_decrease = 0
         self._lock = threading.Lock()
@@ -126,7 +128,9 @@ class AdaptiveConcurrency:
         with self._lock:
             if self._fastest is None or seconds < self._fastest:
                 self._fastest = seconds
-            if seconds > self._latency_factor * max(self._fastest, 0.001):
+            typical = seconds if self._typical is None else 0.9 * self._typical + 0.1 * seconds
+            self._typical = typical
+            if typical > self._latency_factor * max(self._fastest, 0.001):
                 self._slow_start = False
                 self._window = max(1.0, self._window - 1.0 / self._window)
                 return
@@ -136,13 +140,16 @@ class AdaptiveConcurrency:
             self._window = min(float(self.maximum), self._window + step)
             self.peak = max(self.peak, int(self._window))
 
-    def congested(self, ticket: int) -> None:
-        """A call met throttling (per entry or whole) or a 5xx: back off, once per round trip."""
+    def congested(self, ticket: int, partly: bool = False) -> None:
+        """A call met throttling (per entry or whole) or a 5xx: back off, once per round trip.
+        ``partly``: some of its entries were accepted, so the quota is about reached, not
+        overrun: half the step back (x0.85 for the default 0.7)."""
         with self._lock:
             self._slow_start = False
             if ticket <= self._last_decrease:
                 return  # sent before the last decrease, at the old limit
-            self._window = max(1.0, self._window * self._decrease)
+            factor = (1 + self._decrease) / 2 if partly else self._decrease
+            self._window = max(1.0, self._window * factor)
             self._last_decrease = self._ticket
             self.decreases += 1
 
