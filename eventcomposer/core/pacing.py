@@ -102,6 +102,7 @@ class AdaptiveConcurrency:
         self._slow_start = True
         self._fastest: float | None = None
         self._typical: float | None = None  # a moving average of the calls' times
+        self._warm = False
         self._ticket = 0
         self._last_decrease = 0
         self._lock = threading.Lock()
@@ -126,6 +127,11 @@ class AdaptiveConcurrency:
         """A call went through without throttling or a 5xx, in ``seconds``; ``grow`` False
         when something else held it back (a rate cap): then the limit only learns its time."""
         with self._lock:
+            if not self._warm:  # the first call pays the client's set-up: not a latency
+                self._warm = True
+                self._window = min(float(self.maximum), self._window + 1.0)
+                self.peak = max(self.peak, int(self._window))
+                return
             if self._fastest is None or seconds < self._fastest:
                 self._fastest = seconds
             typical = seconds if self._typical is None else 0.9 * self._typical + 0.1 * seconds
