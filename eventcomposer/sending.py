@@ -41,9 +41,10 @@ UNKNOWN_OUTCOME = "UnknownOutcome"
 NOT_SENT = "NotSent"
 #: Entries resolved, validated and handed to the sender at a time in a long replay.
 CHUNK_ENTRIES = 500
-#: The same when concurrency adapts: the calls in flight drain at the end of each chunk, so
-#: chunks are longer (5,000 entries: a few seconds at a quota of thousands per second).
-ADAPTIVE_CHUNK_ENTRIES = 5000
+#: The same when concurrency adapts: one send of the sender takes every chunk (it asks for the
+#: next when the calls of one have all started, so they never drain), each built while the one
+#: before is sent.
+ADAPTIVE_CHUNK_ENTRIES = 1000
 #: After a stop, at most this many entries not yet built are listed as NotSent.
 MAX_LISTED_NOT_SENT = 100_000
 
@@ -403,7 +404,6 @@ class SendService:
         sender = Sender(self.events_client(), self.limits, **kwargs)
         total = plan.count
         report = SendReport([])
-        kept: list[Outgoing] = []
         chunk_size = (
             ADAPTIVE_CHUNK_ENTRIES
             if concurrency is None
@@ -414,7 +414,7 @@ class SendService:
 
         def progress(finished: int, _total: int) -> None:
             if on_progress:
-                on_progress(done + finished, total)
+                on_progress(done + finished, total)  # done: 0 while adapting (one send)
 
         def build() -> _Chunk:
             """The next chunk, built and validated CHUNK_ENTRIES at a time: what is valid
@@ -437,48 +437,81 @@ class SendService:
                 built.entries += piece
             return built
 
-        try:
-            upcoming: Future[_Chunk] | None = None
-            while True:
-                chunk = upcoming.result() if upcoming is not None else build()
-                upcoming = None
+        upcoming: Future[_Chunk] | None = None
+        handed: list[Outgoing] = []  # what the sender was given (the first that are recorded)
+        late: list[TemplateError] = []  # a variable that lost its value: after what came before
+
+        def take() -> _Chunk:
+            """The next chunk (and, while adapting, start building the one after it)."""
+            nonlocal upcoming
+            chunk = upcoming.result() if upcoming is not None else build()
+            upcoming = None
+            if chunk.problems:
                 result.problems, result.problem_origins = chunk.problems, chunk.origins
+            if chunk.late is not None:
+                late.append(chunk.late)
+            if concurrency is None and chunk.entries and not (chunk.problems or chunk.late):
+                # While this chunk is sent, the next one is built.
+                upcoming = _in_background(build)
+            return chunk
+
+        def hand(chunk: _Chunk, first: int) -> tuple[list[Entry], list[int]]:
+            """A chunk's entries as the sender takes them, and their numbers."""
+            if len(handed) < MAX_ENTRIES_PER_RECORD:
+                handed.extend(chunk.entries[: MAX_ENTRIES_PER_RECORD - len(handed)])
+            count = len(chunk.entries)
+            numbers = (
+                plan.numbers[first : first + count]
+                if plan.numbers
+                else list(range(first + 1, first + count + 1))
+            )
+            return [o.resolved for o in chunk.entries], numbers
+
+        fed = [0]  # entries handed to the sender so far
+
+        def feed() -> tuple[list[Entry], list[int]] | None:
+            """More entries for an adaptive send, until the plan (or a problem) ends."""
+            if result.problems or late:
+                return None
+            chunk = take()
+            if not chunk.entries:
+                return None
+            given = hand(chunk, fed[0])
+            fed[0] += len(given[0])
+            return given
+
+        try:
+            while True:
+                chunk = take()
                 if not chunk.entries:
-                    if chunk.late is not None:
-                        raise chunk.late
                     break
-                if concurrency is None and not (chunk.problems or chunk.late):
-                    # While this chunk is sent, the next one is built: the calls in flight
-                    # don't wait for it at the chunk's end.
-                    upcoming = _in_background(build)
-                numbers = (
-                    plan.numbers[done : done + len(chunk.entries)]
-                    if plan.numbers
-                    else list(range(done + 1, done + len(chunk.entries) + 1))
-                )
+                resolved, numbers = hand(chunk, done)
+                fed[0] = done + len(resolved)
+                more = feed if concurrency is None else None
                 part = sender.send(
-                    [o.resolved for o in chunk.entries],
+                    resolved,
                     on_progress=progress,
                     should_stop=should_stop,
                     numbers=numbers,
+                    more=more,
                 )
                 _extend(report, part)
-                if len(kept) < MAX_ENTRIES_PER_RECORD:
-                    kept += chunk.entries[: MAX_ENTRIES_PER_RECORD - len(kept)]
-                done += len(chunk.entries)
+                done = len(report.outcomes)
                 unreachable = part.problem is not None and part.problem.is_connectivity
                 if part.stopped or (unreachable and not any(o.ok for o in part.outcomes)):
                     report.stopped = report.stopped or part.stopped
                     result.problems, result.problem_origins = [], []
+                    late.clear()
                     break
-                if result.problems:
+                if result.problems or late or concurrency is None:
                     break
-                if chunk.late is not None:
-                    raise chunk.late
+            if late and not result.problems:
+                raise late[0]
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
         except TemplateError as exc:  # a variable lost its value mid-replay
             result.problems = [Problem(None, None, str(exc))]
+        kept = handed[: len(report.outcomes)]  # (a stop may come between building and sending)
         if done < total:
             reason = "not sent: the send stopped at an invalid entry" if result.problems else ""
             result.not_listed = self._not_sent(report, plan, done, total, reason)

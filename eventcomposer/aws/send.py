@@ -132,6 +132,8 @@ class SendReport:
 
 
 ProgressCallback = Callable[[int, int], None]
+#: More entries for a send, and their numbers; None when there are no more.
+MoreEntries = Callable[[], "tuple[Sequence[Entry], Sequence[int]] | None"]
 
 
 class Sender:
@@ -193,13 +195,19 @@ class Sender:
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         numbers: Sequence[int] | None = None,
+        more: MoreEntries | None = None,
     ) -> SendReport:
         """Send ``entries`` (to ``bus`` unless an entry names its own) and report each outcome.
 
         ``numbers`` gives the entries' 1-based positions for reporting (e.g. when retrying only
         the failed entries of an earlier send); by default 1..n.
+
+        ``more`` (adaptive concurrency only) is asked for the next entries and their numbers
+        when every call of those given has started, until it answers None: a long replay goes
+        through one send, and the calls in flight never drain between its chunks.
         """
         started = time.perf_counter()
+        entries = list(entries)
         outcomes = [
             EntryOutcome(numbers[i] if numbers else i + 1, entry) for i, entry in enumerate(entries)
         ]
@@ -220,7 +228,14 @@ class Sender:
                 subset = [entries[i] for i in pending]
                 calls = [[pending[j] for j in c] for c in plan_calls(subset, self._limits)]
                 pending = self._run_calls(
-                    calls, entries, bus, report, attempt, progress, should_stop
+                    calls,
+                    entries,
+                    bus,
+                    report,
+                    attempt,
+                    progress,
+                    should_stop,
+                    more if self.adaptive is not None else None,
                 )
                 if report.stopped or _fatal(report.problem):
                     break
@@ -266,6 +281,20 @@ class Sender:
         else:
             report.concurrency = report.peak_concurrency = self._concurrency
         return report
+
+    def _take_more(
+        self, more: MoreEntries, entries: list[Entry], report: SendReport, progress: _Progress
+    ) -> list[list[int]]:
+        """The next entries from ``more``, added to this send; their calls."""
+        given = more()
+        if not given:
+            return []
+        added, numbers = given
+        first = len(entries)
+        entries.extend(added)
+        report.outcomes.extend(EntryOutcome(n, e) for n, e in zip(numbers, added, strict=True))
+        progress.total += len(added)
+        return [[first + j for j in c] for c in plan_calls(list(added), self._limits)]
 
     def _limit(self) -> int:
         return self.adaptive.limit if self.adaptive is not None else self._concurrency
@@ -315,6 +344,7 @@ class Sender:
         attempt: int,
         progress: _Progress,
         should_stop: Callable[[], bool] | None,
+        more: MoreEntries | None = None,
     ) -> list[int]:
         """Run one attempt's calls, at most ``concurrency`` in flight; returns what to retry."""
         retry: list[int] = []
@@ -329,6 +359,11 @@ class Sender:
                     call: list[int] | None = heapq.heappop(delayed)[2]
                 else:
                     call = next(queue, None)
+                if call is None and more is not None:
+                    queue = iter(self._take_more(more, entries, report, progress))
+                    call = next(queue, None)
+                    if call is None:
+                        more = None  # no more entries
                 if call is None:
                     break
                 if should_stop and should_stop():
