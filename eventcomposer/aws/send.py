@@ -447,8 +447,10 @@ class Sender:
         results = response.get("Entries", [])
         if adaptive is not None:
             codes = {r.get("ErrorCode") for r in results}
-            if codes & RETRYABLE_CODES:
+            if THROTTLED in codes:
                 adaptive.congested(ticket, partly=any(r.get("EventId") for r in results))
+            elif codes & RETRYABLE_CODES:
+                pass  # an entry's InternalFailure: that entry's trouble, not the load's
             else:
                 adaptive.succeeded(ticket, seconds, grow=not paced)
         retry: list[int] = []
