@@ -14,6 +14,15 @@ the boto3 loop over the same entries as JSON (goal: >= 1.0x), and that preset's 
 the previous loader's work (PyYAML's node graph, an alias walk, the constructor) and now.
 Run by hand: ``.venv/bin/python bench/replay.py [--events N] [--cli-events N] [--replay N]``;
 ``--only-preset`` runs only the preset part (about 30 s).
+
+Then replay at the account's quota (``--quota-events``, default 20,000; ``--only-quota`` runs
+only this part, about 40 s): through the latency-and-quota proxy of ``tests/faultproxy.py`` (40
+ms per call, ``--quota-rate`` entries/s, default 1,500, throttling above it per entry or for the
+whole call as PutEvents does), ``eventcomposer send PRESET --repeat N`` with default settings
+(adaptive concurrency) beside a sequential boto3 loop over ``--quota-loop-events`` (default
+2,000: at its latency it would take minutes for 20,000). The proxy counts every event forwarded
+and accepted (an EventId from the local EventBridge) by the number in its Detail: each must be
+accepted exactly once (goal: eventcomposer at >= 90% of the quota).
 """
 
 from __future__ import annotations
@@ -33,6 +42,8 @@ import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the latency-and-quota proxy the tests use
 ENV = {
     **os.environ,
     "AWS_ACCESS_KEY_ID": "local",
@@ -216,6 +227,80 @@ def preset_run(count: int, repeat: int, endpoint: str, tmp: Path) -> None:
     print(f"  ratio with --concurrency 2:          {lp / c2:.2f}x")
 
 
+def quota_run(
+    endpoint: str, events: int, quota: float, delay: float, loop_events: int, tmp: Path
+) -> None:
+    """eventcomposer send --repeat (default settings) and a sequential boto3 loop, each through
+    its own latency-and-quota proxy, and the proxy's counts of what was accepted."""
+    from collections import Counter
+
+    from faultproxy import FaultProxy
+
+    def marker(entry: dict[str, str]) -> object:
+        return json.loads(entry["Detail"]).get("n")
+
+    preset = tmp / "quota.yaml"
+    preset.write_text(REPLAY_PRESET)
+    with FaultProxy(endpoint, delay=delay, quota=quota or None, lifetime=600) as proxy:
+        proxy.marker = marker
+        command = [str(BIN / "eventcomposer"), "send", str(preset), "--repeat", str(events)]
+        started = time.perf_counter()
+        result = subprocess.run(
+            [*command, "--endpoint-url", proxy.endpoint_url, "--output", "json"],
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wall = time.perf_counter() - started
+        forwarded, accepted = proxy.forwarded_markers, proxy.accepted_markers
+        ids = proxy.accepted_ids
+        ours = proxy.forwarded_rate()
+        throttled = (proxy.throttled_entries, proxy.throttled_calls, len(proxy.calls))
+    summary = result.stderr[result.stderr.find("Summary") :].rstrip()
+    settled = re.search(r"settled at (\d+)", summary)
+    many = [
+        {
+            "Source": "com.example.replay",
+            "DetailType": "Replayed",
+            "Detail": json.dumps({"n": i, "payload": "x" * 81}),
+        }
+        for i in range(1, loop_events + 1)
+    ]
+    (tmp / "loop.json").write_text(json.dumps(many))
+    (tmp / "loop.py").write_text(BOTO3_LOOP)
+    with FaultProxy(endpoint, delay=delay, quota=quota or None, lifetime=600) as loop_proxy:
+        loop_proxy.marker = marker
+        loop_run = subprocess.run(
+            [sys.executable, str(tmp / "loop.py"), str(tmp / "loop.json"), loop_proxy.endpoint_url],
+            check=True,
+            env=ENV,
+            capture_output=True,
+            text=True,
+        )
+        loop_ok = loop_proxy.accepted_markers == Counter(range(1, loop_events + 1))
+    loop = float(loop_run.stdout.split()[-1])
+    once = Counter(range(1, events + 1))
+    limit = f"{quota:,.0f} entries/s" if quota else "no quota"
+    print(f"replay at the quota: {events:,} events, proxy {delay * 1000:.0f} ms per call, {limit}")
+    print(f"  eventcomposer send --repeat (defaults), exit {result.returncode}, {wall:.1f} s")
+    print(f"    at the proxy:     {ours:>9,.0f} events/s", end="")
+    print(f"  ({ours / quota:.0%} of the quota; goal >= 90%)" if quota else "")
+    print(f"    concurrency:      settled at {settled.group(1) if settled else '?'}")
+    print(f"    throttled:        {throttled[0]:,} entries ({throttled[1]:,} whole calls)")
+    print(f"    calls:            {throttled[2]:,} PutEvents calls for {events:,} events")
+    print(f"    accepted once:    {sum(1 for n in once if accepted[n] == 1):,} of {events:,}")
+    print(f"    accepted twice+:  {sum(1 for n in accepted if accepted[n] > 1):,}")
+    print(f"    forwarded twice+: {sum(1 for n in forwarded if forwarded[n] > 1):,}")
+    print(f"    EventIds:         {len(ids):,} ({len(set(ids)):,} distinct)")
+    exactly_once = accepted == once and forwarded == once and len(set(ids)) == len(ids) == events
+    print(f"    every event accepted exactly once: {'yes' if exactly_once else 'NO'}")
+    print(f"  boto3 loop, sequential, {loop_events:,} events: {loop:>9,.0f} events/s", end="")
+    print(f"  (each accepted once: {'yes' if loop_ok else 'NO'})")
+    print(f"  ratio eventcomposer/boto3 loop:  {ours / loop:.1f}x")
+    print("  " + "\n  ".join(summary.splitlines()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
@@ -239,6 +324,15 @@ def main() -> None:
     parser.add_argument(
         "--only-preset", action="store_true", help="run only the preset part (under a minute)"
     )
+    parser.add_argument("--quota-events", type=int, default=20_000, help="0 skips that part")
+    parser.add_argument(
+        "--quota-rate", type=float, default=1500, help="the proxy's quota, entries/s (0: none)"
+    )
+    parser.add_argument("--quota-delay", type=float, default=0.04, help="seconds per call")
+    parser.add_argument("--quota-loop-events", type=int, default=2000)
+    parser.add_argument(
+        "--only-quota", action="store_true", help="run only the quota part (about 40 s)"
+    )
     args = parser.parse_args()
     os.environ.update(ENV)  # the in-process clients read the same local credentials
     cli_events = args.cli_events or args.events
@@ -253,6 +347,21 @@ def main() -> None:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = start_server(port)
+    if args.only_quota:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                quota_run(
+                    endpoint,
+                    args.quota_events,
+                    args.quota_rate,
+                    args.quota_delay,
+                    args.quota_loop_events,
+                    Path(tmp),
+                )
+        finally:
+            server.terminate()
+            server.wait()
+        return
     if args.only_preset:
         try:
             with tempfile.TemporaryDirectory() as tmp:
@@ -345,6 +454,15 @@ def main() -> None:
                 )
                 loop_replay = float(loop_run.stdout.split()[-1])  # its sending time only
                 paced = summary_rate([*send, "--repeat", str(args.paced), "--rate", "200"])
+            if args.quota_events:
+                quota_run(
+                    endpoint,
+                    args.quota_events,
+                    args.quota_rate,
+                    args.quota_delay,
+                    args.quota_loop_events,
+                    Path(tmp),
+                )
     finally:
         server.terminate()
         server.wait()

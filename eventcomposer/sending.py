@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -39,6 +41,10 @@ UNKNOWN_OUTCOME = "UnknownOutcome"
 NOT_SENT = "NotSent"
 #: Entries resolved, validated and handed to the sender at a time in a long replay.
 CHUNK_ENTRIES = 500
+#: The same when concurrency adapts: one send of the sender takes every chunk (it asks for the
+#: next when the calls of one have all started, so they never drain), each built while the one
+#: before is sent.
+ADAPTIVE_CHUNK_ENTRIES = 1000
 #: After a stop, at most this many entries not yet built are listed as NotSent.
 MAX_LISTED_NOT_SENT = 100_000
 
@@ -362,7 +368,7 @@ class SendService:
         self,
         plan: Plan,
         *,
-        concurrency: int = 1,
+        concurrency: int | None = 1,
         rate: float | None = None,
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
@@ -374,7 +380,11 @@ class SendService:
         credentials, an unreachable endpoint on the bus check). Call ``plan.check()`` first: it
         resolves and validates the first round (every entry unless ``repeat``). An entry found
         invalid later (or a variable without a value) stops the send: ``problems`` says why,
-        and the entries not sent are marked NotSent."""
+        and the entries not sent are marked NotSent.
+
+        ``concurrency`` is the calls in flight (1, the default: one at a time, in order), or
+        None to adapt it to what the endpoint takes (:class:`AdaptiveConcurrency`); a plan of
+        one call (10 entries or fewer) is always sent as one call at a time."""
         from eventcomposer.aws.send import Sender, SendReport
 
         result = SendResult(destination=self.destination())
@@ -385,6 +395,8 @@ class SendService:
                     return result
                 if check.exists is None:
                     result.warnings.append(check.message)
+        if concurrency is None and plan.count <= 10:
+            concurrency = 1  # one call: nothing to adapt, and in order
         kwargs: dict[str, Any] = {"endpoint_id": plan.endpoint_id, "concurrency": concurrency}
         if rate:
             kwargs["rate"] = rate
@@ -393,48 +405,114 @@ class SendService:
         sender = Sender(self.events_client(), self.limits, **kwargs)
         total = plan.count
         report = SendReport([])
-        kept: list[Outgoing] = []
-        chunk_size = max(CHUNK_ENTRIES, 10 * max(1, concurrency) * 10)
+        chunk_size = (
+            ADAPTIVE_CHUNK_ENTRIES
+            if concurrency is None
+            else max(CHUNK_ENTRIES, 10 * max(1, concurrency) * 10)
+        )
         stream = plan.outgoing()
         done = 0
 
         def progress(finished: int, _total: int) -> None:
             if on_progress:
-                on_progress(done + finished, total)
+                on_progress(done + finished, total)  # done: 0 while adapting (one send)
+
+        def build() -> _Chunk:
+            """The next chunk, built and validated CHUNK_ENTRIES at a time: what is valid
+            before an invalid entry (a later round of a replay; the caller checked the first)
+            or a variable that lost its value is still sent."""
+            built = _Chunk()
+            while len(built.entries) < chunk_size:
+                try:
+                    piece = list(islice(stream, CHUNK_ENTRIES))
+                except TemplateError as exc:
+                    built.late = exc
+                    break
+                if not piece:
+                    break
+                problems = validate_entries([o.resolved for o in piece], self.limits)
+                if problems:
+                    built.problems = problems  # numbered in the piece, as its origins
+                    built.origins = [o.origin for o in piece]
+                    break
+                built.entries += piece
+            return built
+
+        upcoming: Future[_Chunk] | None = None
+        handed: list[Outgoing] = []  # what the sender was given (the first that are recorded)
+        late: list[TemplateError] = []  # a variable that lost its value: after what came before
+
+        def take() -> _Chunk:
+            """The next chunk (and, while adapting, start building the one after it)."""
+            nonlocal upcoming
+            chunk = upcoming.result() if upcoming is not None else build()
+            upcoming = None
+            if chunk.problems:
+                result.problems, result.problem_origins = chunk.problems, chunk.origins
+            if chunk.late is not None:
+                late.append(chunk.late)
+            if concurrency is None and chunk.entries and not (chunk.problems or chunk.late):
+                # While this chunk is sent, the next one is built.
+                upcoming = _in_background(build)
+            return chunk
+
+        def hand(chunk: _Chunk, first: int) -> tuple[list[Entry], list[int]]:
+            """A chunk's entries as the sender takes them, and their numbers."""
+            if len(handed) < MAX_ENTRIES_PER_RECORD:
+                handed.extend(chunk.entries[: MAX_ENTRIES_PER_RECORD - len(handed)])
+            count = len(chunk.entries)
+            numbers = (
+                plan.numbers[first : first + count]
+                if plan.numbers
+                else list(range(first + 1, first + count + 1))
+            )
+            return [o.resolved for o in chunk.entries], numbers
+
+        fed = [0]  # entries handed to the sender so far
+
+        def feed() -> tuple[list[Entry], list[int]] | None:
+            """More entries for an adaptive send, until the plan (or a problem) ends."""
+            if result.problems or late:
+                return None
+            chunk = take()
+            if not chunk.entries:
+                return None
+            given = hand(chunk, fed[0])
+            fed[0] += len(given[0])
+            return given
 
         try:
             while True:
-                chunk = list(islice(stream, chunk_size))
-                if not chunk:
+                chunk = take()
+                if not chunk.entries:
                     break
-                problems = validate_entries([o.resolved for o in chunk], self.limits)
-                if problems:  # a later round of a replay (the caller checked the first)
-                    result.problems = problems  # numbered in the chunk, as its origins
-                    result.problem_origins = [o.origin for o in chunk]
-                    break
-                numbers = (
-                    plan.numbers[done : done + len(chunk)]
-                    if plan.numbers
-                    else list(range(done + 1, done + len(chunk) + 1))
-                )
+                resolved, numbers = hand(chunk, done)
+                fed[0] = done + len(resolved)
+                more = feed if concurrency is None else None
                 part = sender.send(
-                    [o.resolved for o in chunk],
+                    resolved,
                     on_progress=progress,
                     should_stop=should_stop,
                     numbers=numbers,
+                    more=more,
                 )
                 _extend(report, part)
-                if len(kept) < MAX_ENTRIES_PER_RECORD:
-                    kept += chunk[: MAX_ENTRIES_PER_RECORD - len(kept)]
-                done += len(chunk)
+                done = len(report.outcomes)
                 unreachable = part.problem is not None and part.problem.is_connectivity
                 if part.stopped or (unreachable and not any(o.ok for o in part.outcomes)):
                     report.stopped = report.stopped or part.stopped
+                    result.problems, result.problem_origins = [], []
+                    late.clear()
                     break
+                if result.problems or late or concurrency is None:
+                    break
+            if late and not result.problems:
+                raise late[0]
         except KeyboardInterrupt:  # between two chunks: what was sent is still recorded
             report.stopped = True
         except TemplateError as exc:  # a variable lost its value mid-replay
             result.problems = [Problem(None, None, str(exc))]
+        kept = handed[: len(report.outcomes)]  # (a stop may come between building and sending)
         if done < total:
             reason = "not sent: the send stopped at an invalid entry" if result.problems else ""
             result.not_listed = self._not_sent(report, plan, done, total, reason)
@@ -517,6 +595,30 @@ class SendService:
             return f"the send was not kept in the history: {type(exc).__name__}: {exc}"
 
 
+@dataclass
+class _Chunk:
+    """Entries built and checked for the sender, and what stopped the building."""
+
+    entries: list[Outgoing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    late: TemplateError | None = None
+
+
+def _in_background(function: Callable[[], _Chunk]) -> Future[_Chunk]:
+    """Run ``function`` on a daemon thread (a stopped send doesn't wait for it)."""
+    future: Future[_Chunk] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(function())
+        except BaseException as exc:  # handed to the sending thread by future.result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="build-chunk", daemon=True).start()
+    return future
+
+
 def _extend(report: SendReport, part: SendReport) -> None:
     report.outcomes += part.outcomes
     report.calls += part.calls
@@ -524,6 +626,18 @@ def _extend(report: SendReport, part: SendReport) -> None:
     report.stopped = report.stopped or part.stopped
     report.seconds += part.seconds
     report.latencies += part.latencies
+    _carry_concurrency(report, part)
+
+
+def _carry_concurrency(report: SendReport, part: SendReport) -> None:
+    """Retries and concurrency of ``part`` into ``report`` (the adaptive figures are the
+    Sender's, across all its chunks so far, so the latest part's are the send's)."""
+    report.retried += part.retried
+    report.retried_throttled += part.retried_throttled
+    report.adaptive = part.adaptive
+    report.concurrency = part.concurrency
+    report.peak_concurrency = max(report.peak_concurrency, part.peak_concurrency)
+    report.backoffs = part.backoffs if part.adaptive else report.backoffs
 
 
 def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
@@ -532,7 +646,7 @@ def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
 
     by_number = {o.number: o for o in retried.outcomes}
     outcomes = [by_number.get(o.number, o) for o in previous.outcomes]
-    return SendReport(
+    merged = SendReport(
         outcomes,
         calls=retried.calls,
         problem=retried.problem,
@@ -540,6 +654,8 @@ def merge_reports(previous: SendReport, retried: SendReport) -> SendReport:
         seconds=retried.seconds,
         latencies=retried.latencies,
     )
+    _carry_concurrency(merged, retried)
+    return merged
 
 
 # -- resending --------------------------------------------------------------------------------

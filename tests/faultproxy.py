@@ -19,6 +19,18 @@ or None for no fault.
     with FaultProxy(local_settings.endpoint_url) as proxy:
         proxy.fail_entry = lambda e: ("InternalFailure", "boom") if e["Source"] == "x" else None
         settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
+
+Latency and quota, as AWS has them (for tests and ``bench/replay.py``, which imports this file):
+``delay`` seconds are added to every PutEvents call, and ``quota`` entries per second are let
+through (a token bucket holding ``burst`` seconds of quota, empty at the start). A call that
+finds the bucket empty is refused whole (HTTP 400 ``ThrottlingException``); one that finds
+fewer tokens than entries has the rest of its entries throttled one by one (an HTTP 200 with
+``ThrottlingException`` entries, not forwarded). ``marker(entry)`` names an entry (say a number
+in its Detail): ``forwarded_markers`` and ``accepted_markers`` count how often each went to the
+local EventBridge and got an EventId back, so that a test can check every event was accepted
+exactly once; ``accepted_ids`` are the EventIds the local EventBridge answered.
+
+The proxy listens on loopback only and stops by itself after ``lifetime`` seconds.
 """
 
 from __future__ import annotations
@@ -29,6 +41,7 @@ import socket
 import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -42,7 +55,15 @@ _HOP_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "ke
 class FaultProxy:
     """Forwards HTTP to ``upstream`` (an ``http://host:port`` URL) from a loopback port."""
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        delay: float = 0.0,
+        quota: float | None = None,
+        burst: float = 0.1,
+        lifetime: float = 600.0,
+    ) -> None:
         parts = urlsplit(upstream)
         self.upstream_host = parts.hostname or "127.0.0.1"
         self.upstream_port = parts.port or 80
@@ -51,6 +72,24 @@ class FaultProxy:
         self.forwarded: list[list[dict[str, Any]]] = []
         self.fault_on: Callable[[int], str | None] | None = None
         self.slow_seconds = 2.5  # past the 1 s timeouts the tests set
+        self.delay = delay
+        self.quota = quota
+        self.burst = burst
+        self.lifetime = lifetime
+        self.marker: Callable[[dict[str, Any]], Any] | None = None
+        self.forwarded_markers: Counter[Any] = Counter()
+        self.accepted_markers: Counter[Any] = Counter()
+        self.accepted_ids: list[str] = []
+        self.throttled_entries = 0
+        self.forwarded_entries = 0
+        self.throttled_calls = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.first_forward: float | None = None
+        self.last_forward: float | None = None
+        self._tokens = 0.0
+        self._refilled: float | None = None
+        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -83,13 +122,41 @@ class FaultProxy:
         self.endpoint_url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+        self._timer = threading.Timer(self.lifetime, self.stop)  # bounded, whatever happens
+        self._timer.daemon = True
+        self._timer.start()
         return self.endpoint_url
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        with self._lock:
+            server, self._server = self._server, None
+            timer, self._timer = self._timer, None
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+    def forwarded_rate(self) -> float:
+        """Entries forwarded per second, from the first forwarded call to the last."""
+        if self.first_forward is None or self.last_forward is None:
+            return 0.0
+        span = self.last_forward - self.first_forward
+        return self.forwarded_entries / span if span > 0 else 0.0
+
+    def _take(self, wanted: int) -> int:
+        """Entries of a call of ``wanted`` the quota lets through now (all without a quota)."""
+        if self.quota is None:
+            return wanted
+        with self._lock:
+            now = time.monotonic()
+            if self._refilled is not None:
+                capacity = max(1.0, self.quota * self.burst)
+                self._tokens = min(capacity, self._tokens + (now - self._refilled) * self.quota)
+            self._refilled = now
+            granted = min(wanted, int(self._tokens))
+            self._tokens -= granted
+            return granted
 
     def __enter__(self) -> FaultProxy:
         self.start()
@@ -110,42 +177,100 @@ class FaultProxy:
         body = handler.rfile.read(length) if length else b""
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP_HEADERS}
         target = handler.headers.get("X-Amz-Target", "")
-        failures: dict[int, tuple[str, str]] = {}
-        request: dict[str, Any] = {}
         if target.endswith(".PutEvents") and body:
-            request = json.loads(body)
-            entries = request.get("Entries", [])
             with self._lock:
-                self.calls.append(entries)
-                rule = self.fail_entry
-                fault = self.fault_on(len(self.calls)) if self.fault_on else None
-            if fault in ("http500", "throttle"):
-                self._answer_error(handler, fault)
-                return
-            if fault == "reset":
-                self._reset(handler)
-                return
-            if rule is not None:
-                for index, entry in enumerate(entries):
-                    outcome = rule(entry)
-                    if outcome:
-                        failures[index] = outcome
-            if failures:
-                request["Entries"] = [e for i, e in enumerate(entries) if i not in failures]
-                body = json.dumps(request).encode()
+                self.in_flight += 1
+                self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                self._put_events(handler, headers, body)
+            finally:
+                with self._lock:
+                    self.in_flight -= 1
+            return
+        status, response_headers, payload = self._forward(handler, headers, body)
+        self._answer(handler, status, response_headers, payload)
+
+    def _put_events(
+        self, handler: BaseHTTPRequestHandler, headers: dict[str, str], body: bytes
+    ) -> None:
+        failures: dict[int, tuple[str, str]] = {}
+        request: dict[str, Any] = json.loads(body)
+        entries = request.get("Entries", [])
+        with self._lock:
+            self.calls.append(entries)
+            rule = self.fail_entry
+            fault = self.fault_on(len(self.calls)) if self.fault_on else None
+        if self.delay:
+            time.sleep(self.delay)
+        if fault in ("http500", "throttle"):
+            self._answer_error(handler, fault)
+            return
+        if fault == "reset":
+            self._reset(handler)
+            return
+        granted = self._take(len(entries))
+        if entries and granted == 0:
+            with self._lock:
+                self.throttled_calls += 1
+                self.throttled_entries += len(entries)
+            self._answer_error(handler, "throttle")
+            return
+        for index in range(granted, len(entries)):
+            failures[index] = ("ThrottlingException", "Rate exceeded")
+        with self._lock:
+            self.throttled_entries += len(entries) - granted
+        if rule is not None:
+            for index, entry in enumerate(entries):
+                outcome = rule(entry) if index not in failures else None
+                if outcome:
+                    failures[index] = outcome
+        if failures:
+            request["Entries"] = [e for i, e in enumerate(entries) if i not in failures]
+            body = json.dumps(request).encode()
         if failures and not request["Entries"]:
             # Every entry fails: nothing to forward (an empty PutEvents is itself an error).
             status, response_headers = 200, {"Content-Type": "application/x-amz-json-1.1"}
             payload = json.dumps({"FailedEntryCount": 0, "Entries": []}).encode()
         else:
             status, response_headers, payload = self._forward(handler, headers, body)
-            if request:
-                with self._lock:
-                    self.forwarded.append(request.get("Entries", []))
-            if request and fault == "slow":
+            self._count(request.get("Entries", []), status, payload)
+            if fault == "slow":
                 time.sleep(self.slow_seconds)
         if failures and status == 200:
             payload = self._splice(payload, failures)
+        self._answer(handler, status, response_headers, payload)
+
+    def _count(self, sent: list[dict[str, Any]], status: int, payload: bytes) -> None:
+        """Record entries forwarded, and those the local EventBridge accepted (an EventId)."""
+        answered: list[dict[str, Any]] = []
+        if status == 200:
+            try:
+                answered = json.loads(payload or b"{}").get("Entries", [])
+            except ValueError:
+                answered = []
+        now = time.monotonic()
+        with self._lock:
+            self.forwarded.append(sent)
+            self.forwarded_entries += len(sent)
+            self.first_forward = self.first_forward or now
+            self.last_forward = now
+            for position, entry in enumerate(sent):
+                key = self.marker(entry) if self.marker else None
+                result = answered[position] if position < len(answered) else {}
+                if key is not None:
+                    self.forwarded_markers[key] += 1
+                if result.get("EventId") and not result.get("ErrorCode"):
+                    self.accepted_ids.append(result["EventId"])
+                    if key is not None:
+                        self.accepted_markers[key] += 1
+
+    @staticmethod
+    def _answer(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        response_headers: dict[str, str],
+        payload: bytes,
+    ) -> None:
         handler.send_response(status)
         for key, value in response_headers.items():
             if key.lower() not in _HOP_HEADERS:

@@ -37,7 +37,8 @@ def test_repeat_resolves_variables_afresh_each_time(cli: Run, tmp_path: Path) ->
     )
     assert code == 0, err
     assert len(json.loads(out)["Entries"]) == 25
-    assert "Summary" in err and "25 of 25 accepted in 3 call(s)" in err
+    assert "Summary" in err and "sent      25 of 25 in 3 call(s)" in err
+    assert "accepted  25 of 25" in err
     assert "p50" in err and "p95" in err
     (record,) = History(history_file()).records()
     details = [json.loads(e["Detail"]) for e in record.entries]
@@ -50,7 +51,7 @@ def test_rate_paces_the_calls(cli: Run, tmp_path: Path) -> None:
     preset.write_text(SEQ_PRESET)
     code, _, err = cli("send", str(preset), "--repeat", "30", "--rate", "100")
     assert code == 0, err
-    assert "30 of 30 accepted in 3 call(s)" in err
+    assert "sent      30 of 30 in 3 call(s)" in err
 
 
 def test_rate_limiter_schedule() -> None:

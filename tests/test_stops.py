@@ -126,3 +126,24 @@ def test_stopping_the_rate_limiter_wakes_every_waiting_caller() -> None:
 def test_the_rate_limiter_refuses_a_rate_that_is_not_a_rate(rate: float) -> None:
     with pytest.raises(ValueError, match="finite number of events per second"):
         RateLimiter(rate)
+
+
+def test_ctrl_c_during_an_adaptive_throttled_replay_loses_and_doubles_nothing(
+    tmp_path: Path, proxy: FaultProxy
+) -> None:
+    # Default settings: the calls in flight adapt, the quota throttles some of them, and
+    # throttled entries wait in the queue for another try when the signal comes.
+    proxy.delay, proxy.quota = 0.03, 300.0
+    process = start_send(tmp_path, proxy, "--repeat", "3000", "--yes")
+    wait_for(lambda: proxy.throttled_entries >= 20 and proxy.forwarded_entries >= 300)
+    process.send_signal(signal.SIGINT)
+    seconds, out, err = finish(process, timeout=30)
+    assert seconds < 3, f"took {seconds:.1f} s to stop"
+    assert process.returncode == 1, err
+    results = json.loads(out)["Entries"]
+    assert len(results) == 3000
+    accepted = sum("EventId" in r for r in results)
+    codes = {r.get("ErrorCode") for r in results if "EventId" not in r}
+    assert codes <= {"NotSent", "ThrottlingException"}  # none accepted, so retry-safe
+    assert accepted == len(proxy.accepted_ids) == proxy.forwarded_entries  # each once
+    assert "stopped by the user" in err and "adaptive" in err

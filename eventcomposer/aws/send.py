@@ -6,12 +6,16 @@ Rules this module keeps:
 - only entries that failed with a retryable code (or whose whole call was refused with a
   retryable error, so nothing was accepted) are sent again, a bounded number of times, with
   backoff; an accepted entry is never resent, and neither is one whose outcome is unknown
-  (a read timeout or a broken connection).
+  (a read timeout or a broken connection);
+- with ``concurrency=None`` the calls in flight adapt (:class:`AdaptiveConcurrency`): more
+  while calls go through quickly, fewer on throttling and 5xx; throttled entries go back in
+  the queue at once (after a jittered delay) instead of waiting for the end of the round.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import random
 import threading
 import time
@@ -23,7 +27,7 @@ from typing import Any, TypeVar
 from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.core.batching import plan_calls
 from eventcomposer.core.entries import Entry
-from eventcomposer.core.pacing import RateLimiter
+from eventcomposer.core.pacing import AdaptiveConcurrency, RateLimiter
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
 
 #: Per-entry error codes worth another try (PRODUCT.md, "PutEvents facts").
@@ -31,6 +35,9 @@ RETRYABLE_CODES = frozenset({"InternalFailure", "ThrottlingException"})
 #: Codes this tool gives entries that were not sent or whose outcome is unknown.
 NOT_SENT = "NotSent"
 UNKNOWN_OUTCOME = "UnknownOutcome"
+THROTTLED = "ThrottlingException"
+#: The most calls in flight adaptive concurrency goes to (the CLI's --concurrency bound).
+MAX_ADAPTIVE_CONCURRENCY = 64
 
 _T = TypeVar("_T")
 
@@ -42,6 +49,12 @@ class RetryPolicy:
     max_attempts: int = 3
     base_delay: float = 0.2
     max_delay: float = 5.0
+    #: Attempts for a throttled entry when concurrency adapts: probing for the quota throttles
+    #: some calls by design, and each backs the concurrency off, so they get more patience.
+    max_throttled_attempts: int = 10
+    #: Their delay is shorter (a quarter): the concurrency backing off is what relieves the
+    #: quota, and at the end of a chunk a long delay leaves nothing in flight.
+    throttled_delay_factor: float = 0.25
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
@@ -88,6 +101,19 @@ class SendReport:
     stopped: bool = False
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    #: Entries sent again (each resend counts), and how many of them after throttling.
+    retried: int = 0
+    retried_throttled: int = 0
+    #: Calls in flight: fixed (``--concurrency``), or where adaptive concurrency settled.
+    concurrency: int = 1
+    adaptive: bool = False
+    peak_concurrency: int = 1
+    backoffs: int = 0
+
+    @property
+    def sent(self) -> int:
+        """Entries sent at least once."""
+        return sum(1 for o in self.outcomes if o.attempts)
 
     @property
     def failed(self) -> list[EntryOutcome]:
@@ -106,13 +132,17 @@ class SendReport:
 
 
 ProgressCallback = Callable[[int, int], None]
+#: More entries for a send, and their numbers; None when there are no more.
+MoreEntries = Callable[[], "tuple[Sequence[Entry], Sequence[int]] | None"]
 
 
 class Sender:
     """Sends entries through one events client (made with ``retries=False``).
 
     Calls run on at most ``concurrency`` worker threads (boto3 clients are thread-safe) and are
-    paced to ``rate`` events per second if set. The caller's thread only waits, so Ctrl+C there
+    paced to ``rate`` events per second if set. ``concurrency=None`` adapts it
+    (:class:`AdaptiveConcurrency`, kept across the sends of this Sender, so that a replay fed
+    in chunks doesn't probe again for each). The caller's thread only waits, so Ctrl+C there
     (or SIGTERM, which the CLI turns into one) stops sending: calls waiting for their turn in
     the rate limiter are woken and never sent (``NotSent``), calls in flight finish and are
     recorded. A second Ctrl+C while they finish stops at once: their entries are
@@ -127,8 +157,9 @@ class Sender:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         endpoint_id: str | None = None,
-        concurrency: int = 1,
+        concurrency: int | None = 1,
         rate: float | None = None,
+        adaptive: AdaptiveConcurrency | None = None,
     ) -> None:
         self._client = events_client
         self._limits = limits
@@ -136,15 +167,22 @@ class Sender:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._endpoint_id = endpoint_id
-        self._concurrency = max(1, concurrency)
+        self._concurrency = max(1, concurrency or 1)
+        self.adaptive = (
+            adaptive or AdaptiveConcurrency(maximum=MAX_ADAPTIVE_CONCURRENCY)
+            if concurrency is None
+            else None
+        )
         self._rate = rate
         self._limiter = RateLimiter(rate)
         self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)  # a call in flight was recorded
         # Per send: the calls in flight, the entries whose call has started and not been
         # recorded, and whether the send has given up on them (then workers record nothing).
         self._in_flight: dict[Future[list[int] | None], list[int]] = {}
         self._sending: set[int] = set()
         self._abandoned = False
+        self._errors: dict[int, int] = {}  # adaptive: failures other than throttling, by entry
 
     def stop(self) -> None:
         """Stop sending from another thread: calls waiting for their turn are not sent."""
@@ -157,13 +195,19 @@ class Sender:
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
         numbers: Sequence[int] | None = None,
+        more: MoreEntries | None = None,
     ) -> SendReport:
         """Send ``entries`` (to ``bus`` unless an entry names its own) and report each outcome.
 
         ``numbers`` gives the entries' 1-based positions for reporting (e.g. when retrying only
         the failed entries of an earlier send); by default 1..n.
+
+        ``more`` (adaptive concurrency only) is asked for the next entries and their numbers
+        when every call of those given has started, until it answers None: a long replay goes
+        through one send, and the calls in flight never drain between its chunks.
         """
         started = time.perf_counter()
+        entries = list(entries)
         outcomes = [
             EntryOutcome(numbers[i] if numbers else i + 1, entry) for i, entry in enumerate(entries)
         ]
@@ -174,6 +218,8 @@ class Sender:
         if self._limiter.stopped:  # a Sender sends once after a stop; a new send starts afresh
             self._limiter = RateLimiter(self._rate)
         self._in_flight, self._sending, self._abandoned = {}, set(), False
+        self._errors = {}
+        report.adaptive = self.adaptive is not None
         try:
             while pending and attempt < self._retry.max_attempts:
                 attempt += 1
@@ -182,7 +228,14 @@ class Sender:
                 subset = [entries[i] for i in pending]
                 calls = [[pending[j] for j in c] for c in plan_calls(subset, self._limits)]
                 pending = self._run_calls(
-                    calls, entries, bus, report, attempt, progress, should_stop
+                    calls,
+                    entries,
+                    bus,
+                    report,
+                    attempt,
+                    progress,
+                    should_stop,
+                    more if self.adaptive is not None else None,
                 )
                 if report.stopped or _fatal(report.problem):
                     break
@@ -193,6 +246,11 @@ class Sender:
             # (what is still in flight then has no known outcome: see ``finally``).
             with contextlib.suppress(KeyboardInterrupt):
                 wait(list(self._in_flight))
+                # A call whose thread started as the signal came is not in ``_in_flight``
+                # yet: wait for every call that went out to be recorded.
+                with self._recorded:
+                    while self._sending:
+                        self._recorded.wait(0.1)
         finally:
             self._limiter.stop()
             with self._lock:
@@ -216,26 +274,96 @@ class Sender:
                     else "not sent"
                 )
         report.seconds = time.perf_counter() - started
+        if self.adaptive is not None:
+            report.concurrency = self.adaptive.settled()
+            report.peak_concurrency = self.adaptive.peak
+            report.backoffs = self.adaptive.decreases
+        else:
+            report.concurrency = report.peak_concurrency = self._concurrency
         return report
+
+    def _take_more(
+        self, more: MoreEntries, entries: list[Entry], report: SendReport, progress: _Progress
+    ) -> list[list[int]]:
+        """The next entries from ``more``, added to this send; their calls."""
+        given = more()
+        if not given:
+            return []
+        added, numbers = given
+        first = len(entries)
+        entries.extend(added)
+        report.outcomes.extend(EntryOutcome(n, e) for n, e in zip(numbers, added, strict=True))
+        progress.total += len(added)
+        return [[first + j for j in c] for c in plan_calls(list(added), self._limits)]
+
+    def _limit(self) -> int:
+        return self.adaptive.limit if self.adaptive is not None else self._concurrency
+
+    def _requeue(
+        self,
+        again: list[int],
+        entries: Sequence[Entry],
+        report: SendReport,
+        delayed: list[tuple[float, int, list[int]]],
+    ) -> list[int]:
+        """Adaptive mode: put ``again`` back in the queue (in calls, each after a jittered
+        delay) while they have attempts left; returns those that have none (they keep their
+        error). Throttling and the other retryable failures (InternalFailure, 5xx) are counted
+        apart: ``max_throttled_attempts`` and ``max_attempts`` of each."""
+        spent: list[int] = []
+        ready: list[int] = []
+        for i in again:
+            outcome = report.outcomes[i]
+            if outcome.error_code != THROTTLED:
+                self._errors[i] = self._errors.get(i, 0) + 1
+            errors = self._errors.get(i, 0)
+            left = (
+                outcome.attempts - errors < self._retry.max_throttled_attempts
+                if outcome.error_code == THROTTLED
+                else errors < self._retry.max_attempts
+            )
+            (ready if left else spent).append(i)
+        if ready:
+            subset = [entries[i] for i in ready]
+            for call in plan_calls(subset, self._limits):
+                indexes = [ready[j] for j in call]
+                attempts = max(report.outcomes[i].attempts for i in indexes)
+                delay = self._retry.delay(attempts, self._rng)
+                if all(report.outcomes[i].error_code == THROTTLED for i in indexes):
+                    delay *= self._retry.throttled_delay_factor
+                when = time.monotonic() + delay
+                heapq.heappush(delayed, (when, indexes[0], indexes))
+        return spent
 
     def _run_calls(
         self,
         calls: list[list[int]],
-        entries: Sequence[Entry],
+        entries: list[Entry],
         bus: str | None,
         report: SendReport,
         attempt: int,
         progress: _Progress,
         should_stop: Callable[[], bool] | None,
+        more: MoreEntries | None = None,
     ) -> list[int]:
         """Run one attempt's calls, at most ``concurrency`` in flight; returns what to retry."""
         retry: list[int] = []
         queue = iter(calls)
         in_flight = self._in_flight
+        # Adaptive mode: calls to send again, by when they may go (a heap).
+        delayed: list[tuple[float, int, list[int]]] = []
         while True:
             fatal = _fatal(report.problem)
-            while not report.stopped and not fatal and len(in_flight) < self._concurrency:
-                call = next(queue, None)
+            while not report.stopped and not fatal and len(in_flight) < self._limit():
+                if delayed and delayed[0][0] <= time.monotonic():
+                    call: list[int] | None = heapq.heappop(delayed)[2]
+                else:
+                    call = next(queue, None)
+                if call is None and more is not None:
+                    queue = iter(self._take_more(more, entries, report, progress))
+                    call = next(queue, None)
+                    if call is None:
+                        more = None  # no more entries
                 if call is None:
                     break
                 if should_stop and should_stop():
@@ -244,15 +372,25 @@ class Sender:
                 future = _start(self._send_call, entries, call, bus, report, attempt)
                 in_flight[future] = call
             if not in_flight:
-                return retry
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                if not delayed or report.stopped or fatal:
+                    return retry  # what is still delayed keeps its error (not accepted)
+                if not self._limiter.pause(delayed[0][0] - time.monotonic()):
+                    report.stopped = True
+                    return retry
+                continue
+            timeout = max(0.0, delayed[0][0] - time.monotonic()) if delayed else None
+            finished, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
             for future in finished:
                 call = in_flight.pop(future)
                 again = future.result()
                 if again is None:  # stopped before it was sent
                     continue
-                retry += again
                 progress.advance(len(call) - len(again))
+                if self.adaptive is not None and again:
+                    spent = self._requeue(again, entries, report, delayed)
+                    progress.advance(len(spent))
+                else:
+                    retry += again
 
     def _send_call(
         self,
@@ -264,8 +402,12 @@ class Sender:
     ) -> list[int] | None:
         """One PutEvents call, paced to the rate; returns the indexes worth retrying, or None
         if it was never sent (stopped while it waited for its turn)."""
+        waiting = time.perf_counter()
         if not self._limiter.acquire(len(indexes)):
             return None
+        # A call that waited for its turn under --rate: the rate is the limit, not the calls in
+        # flight, so its going through says nothing about raising them.
+        paced = time.perf_counter() - waiting > 0.002
         request: dict[str, Any] = {"Entries": [_api_entry(entries[i], bus) for i in indexes]}
         if self._endpoint_id:
             request["EndpointId"] = self._endpoint_id
@@ -275,16 +417,25 @@ class Sender:
             report.calls += 1
             self._sending.update(indexes)
             for i in indexes:
-                report.outcomes[i].attempts = attempt
+                outcome = report.outcomes[i]
+                if outcome.attempts:
+                    report.retried += 1
+                    report.retried_throttled += outcome.error_code == THROTTLED
+                outcome.attempts = max(attempt, outcome.attempts + 1)
+        adaptive = self.adaptive
+        ticket = adaptive.started() if adaptive is not None else 0
         t0 = time.perf_counter()
         try:
             response = self._client.put_events(**request)
         except Exception as exc:
             problem = describe_error(exc, getattr(self._client.meta, "endpoint_url", None))
+            if adaptive is not None and problem.retryable:
+                adaptive.congested(ticket)  # refused whole: throttled, or a 5xx
             with self._lock:
                 if self._abandoned:
                     return None
                 self._sending.difference_update(indexes)
+                self._recorded.notify_all()
                 report.latencies.append(time.perf_counter() - t0)
                 report.problem = problem
                 code = problem.code if problem.kind != "timeout" else UNKNOWN_OUTCOME
@@ -292,13 +443,23 @@ class Sender:
                     outcome = report.outcomes[i]
                     outcome.error_code, outcome.error_message = code, problem.message
             return list(indexes) if problem.retryable else []
+        seconds = time.perf_counter() - t0
         results = response.get("Entries", [])
+        if adaptive is not None:
+            codes = {r.get("ErrorCode") for r in results}
+            if THROTTLED in codes:
+                adaptive.congested(ticket, partly=any(r.get("EventId") for r in results))
+            elif codes & RETRYABLE_CODES:
+                pass  # an entry's InternalFailure: that entry's trouble, not the load's
+            else:
+                adaptive.succeeded(ticket, seconds, grow=not paced)
         retry: list[int] = []
         with self._lock:
             if self._abandoned:
                 return None
             self._sending.difference_update(indexes)
-            report.latencies.append(time.perf_counter() - t0)
+            self._recorded.notify_all()
+            report.latencies.append(seconds)
             for position, i in enumerate(indexes):
                 outcome = report.outcomes[i]
                 result = results[position] if position < len(results) else {}

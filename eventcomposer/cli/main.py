@@ -277,9 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--concurrency",
         type=count(1, MAX_CONCURRENCY),
-        default=1,
+        default=None,
         metavar="C",
-        help="PutEvents calls in flight at once (default 1: in order)",
+        help=(
+            "PutEvents calls in flight at once (1: one at a time, in order); by default it "
+            "adapts: up while calls go through, down on throttling and 5xx (more than 10 "
+            "entries; 10 or fewer are one call)"
+        ),
     )
     replay.add_argument(
         "--yes",

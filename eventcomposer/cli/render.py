@@ -92,20 +92,33 @@ TABLE_ROWS = 100
 
 
 def print_summary(report: SendReport) -> None:
-    """Sent, failed by error code, events/s and call latency percentiles, on stderr."""
+    """Sent, accepted, retried, failed by error code, events/s, call latency percentiles and
+    the calls in flight, on stderr."""
     total = len(report.outcomes)
     accepted = total - report.failed_count
     rate = accepted / report.seconds if report.seconds else 0.0
     codes = Counter(o.error_code for o in report.outcomes if not o.ok)
     latencies = sorted(report.latencies)
     err.print(Text("Summary", style="bold"))
-    err.print(
-        f"  sent      {accepted:,} of {total:,} accepted in {report.calls:,} call(s), "
-        f"{report.seconds:.2f} s, {rate:,.0f} events/s"
-    )
+    calls = f"{report.calls:,} call(s), {report.seconds:.2f} s"
+    err.print(f"  sent      {report.sent:,} of {total:,} in {calls}")
+    err.print(f"  accepted  {accepted:,} of {total:,}, {rate:,.0f} events/s")
+    if report.retried:
+        throttled = f" ({report.retried_throttled:,} after throttling)"
+        err.print(
+            f"  retried   {report.retried:,} time(s){throttled if report.retried_throttled else ''}"
+            ", none of them accepted before"
+        )
     if codes:
         failed = ", ".join(f"{code} {count:,}" for code, count in codes.most_common())
         err.print(f"  failed    {report.failed_count:,}: {failed}")
+    if report.adaptive:
+        err.print(
+            f"  calls     adaptive: settled at {report.concurrency} in flight "
+            f"(peak {report.peak_concurrency}, backed off {report.backoffs:,} time(s))"
+        )
+    elif report.concurrency > 1:
+        err.print(f"  calls     {report.concurrency} in flight (--concurrency)")
     if latencies:
         err.print(
             f"  latency   p50 {_percentile(latencies, 50) * 1000:.1f} ms, "

@@ -65,7 +65,7 @@ def run_send(args: argparse.Namespace) -> int:
     if not (args.files or args.entries or args.cli_input_json or args.cli_input_yaml):
         error("nothing to send: name preset files or folders, --entries or --cli-input-json")
         return exit_codes.BAD_INPUT
-    if args.rate < 0 or args.concurrency < 1:
+    if args.rate < 0 or (args.concurrency is not None and args.concurrency < 1):
         error("--rate must be 0 (unlimited) or more, and --concurrency 1 or more")
         return exit_codes.BAD_INPUT
     batch = gather_valid(args, limits)
@@ -106,7 +106,7 @@ def send_plan(
             with _progress(plan.count) as on_progress:
                 result = service.send(
                     plan,
-                    concurrency=getattr(args, "concurrency", 1),
+                    concurrency=getattr(args, "concurrency", 1),  # None: adaptive
                     rate=getattr(args, "rate", 0) or None,
                     on_progress=on_progress,
                 )
