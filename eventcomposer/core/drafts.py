@@ -59,6 +59,8 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         data[f.attr] = list(value) if isinstance(value, list) else value
     data["detail_as_mapping"] = entry.detail_as_mapping
     data["key_order"] = list(entry.key_order)
+    if entry.expect is not None:
+        data["expect"] = entry.expect
     return data
 
 
@@ -86,7 +88,15 @@ def entry_from_json(data: Any, where: str) -> Entry:
     as_mapping = data.get("detail_as_mapping", True)
     if not isinstance(as_mapping, bool):
         raise DraftError(f"{where}: detail_as_mapping is not true or false")
-    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order))
+    expect = data.get("expect")
+    if expect is not None and not isinstance(expect, Mapping):
+        raise DraftError(f"{where}: expect is not an object")
+    return Entry(
+        **values,
+        detail_as_mapping=as_mapping,
+        key_order=tuple(key_order),
+        expect=dict(expect) if expect is not None else None,
+    )
 
 
 def draft_to_json(draft: Draft) -> str:
