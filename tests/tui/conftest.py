@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -33,15 +31,3 @@ def delivered(
 
     monkeypatch.setattr(Backend, "read_deliveries", lambda self, panel, sent, rules: False)
     return delivered
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests in a fresh event loop (no async plugin is needed for Pilot)."""
-    function = pyfuncitem.obj
-    if not inspect.iscoroutinefunction(function):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
-    asyncio.run(function(**kwargs))
-    return True
