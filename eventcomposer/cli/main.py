@@ -580,6 +580,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of command ``name``."""
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]
+    raise KeyError(name)
+
+
 def _interactive() -> bool:
     """Whether the TUI can run: keys come from a terminal and the screen goes to one."""
     return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
@@ -644,7 +653,11 @@ def _undecodable_argument(argv: Sequence[str]) -> str | None:
 def _check_environment(args: argparse.Namespace) -> str | None:
     """Settings from the environment, checked like the arguments they stand for (exit 2), and
     only by the commands that use them: a bad size limit doesn't break `history list`."""
-    if "size_limit" in args and args.size_limit is None:
+    # The TUI and the commands that take --size-limit (each declares it: not the top level's).
+    uses_size = args.command is None or any(
+        "--size-limit" in a.option_strings for a in _command_parser(args.command)._actions
+    )
+    if uses_size and "size_limit" in args and args.size_limit is None:
         text = os.environ.get(SIZE_LIMIT_ENV, "").strip()
         if text and text != "0":  # unset, empty or 0: the default
             try:

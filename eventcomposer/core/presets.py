@@ -373,7 +373,7 @@ def _entry_doc(entry: Entry) -> dict[str, Any]:
     order = [k for k in entry.key_order if k in values] + [
         k for k in (*API_KEYS, EXPECT_KEY) if k not in entry.key_order
     ]
-    return {k: values[k] for k in order if values[k] is not None}
+    return {k: values[k] for k in order if values.get(k) is not None}
 
 
 def _detail_value(entry: Entry) -> Any:
