@@ -12,6 +12,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each app told the user (``tui_helpers.told``), recorded through the public
+    ``App.notify`` rather than read from Textual's private store."""
+    from textual.app import App
+
+    original = App.notify
+
+    def notify(self: App[Any], message: str, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("told", []).append((str(message), str(kwargs.get("title", ""))))
+        original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
 @pytest.fixture
 def presets_dir(tmp_path: Path) -> Path:
     """A copy of the example presets (tests save and delete in it)."""

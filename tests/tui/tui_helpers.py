@@ -44,6 +44,11 @@ class WatchingHost(App[None]):
         self.watching.stop_all()
 
 
+def told(app: App[Any]) -> list[tuple[str, str]]:
+    """(message, title) of every notification the app showed, oldest first."""
+    return list(app.__dict__.get("told", []))
+
+
 async def wait_for(
     pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15.0
 ) -> None:
