@@ -61,9 +61,14 @@ def test_expectations_that_hold_pass_and_the_events_reach_their_targets(
     path = write(tmp_path, ROUTED, marker)
     code, out, err = cli("test", str(path))
     assert code == 0, err
-    assert "7 passed, 0 failed, 0 skipped (2 entries)" in out
-    assert "✗" not in out and "matches on source, detail-type, detail.amount" in out
-    assert "received by queue" in out
+    assert "7 passed, 0 failed, 0 skipped (2 entries)" in out and "FAIL" not in out
+    code, out, err = cli("test", str(path), "--output", "json")
+    assert code == 0, err
+    checks = {
+        (c["expect"], c["name"]): c["message"] for c in json.loads(out)["entries"][0]["checks"]
+    }
+    assert checks[("match", "large-orders")] == "matches on source, detail-type, detail.amount"
+    assert checks[("delivered", "real-customers/queue")] == "received by queue"
 
 
 def test_failed_expectations_exit_1_with_a_junit_report_and_json(

@@ -97,19 +97,24 @@ def test_sigterm_mid_replay_records_exactly_what_eventbridge_received(
     # as a slow network would), stopped by SIGTERM (`timeout`, a cancelled CI job): the calls
     # in flight finish, the summary is printed, the rest is NotSent, and the history record
     # holds exactly the EventIds of the events EventBridge delivered.
+    # A bus, rule and queue of its own (other tests list the demo buses' rules).
+    bus = f"stops-{marker}"
+    events_client.create_event_bus(Name=bus)
     queue_url = sqs_client.create_queue(QueueName=f"stops-{marker}")["QueueUrl"]
     queue_arn = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
     events_client.put_rule(
-        Name=f"stops-{marker}", EventPattern=json.dumps({"detail": {"marker": [marker]}})
+        Name=bus, EventBusName=bus, EventPattern=json.dumps({"detail": {"marker": [marker]}})
     )
     events_client.put_targets(
-        Rule=f"stops-{marker}",
+        Rule=bus,
+        EventBusName=bus,
         Targets=[{"Id": "queue", "Arn": queue_arn["Attributes"]["QueueArn"]}],
     )
     entries = [
         {
             "Source": "com.example.stops",
             "DetailType": "Stop",
+            "EventBusName": bus,
             "Detail": json.dumps({"marker": marker, "n": "{{seq}}"}),
         }
     ]
