@@ -102,8 +102,12 @@ def test_a_table_written_to_a_pipe_is_not_cut_at_80_columns(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "…" not in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) > 80
-    done = run("validate", str(PRESETS), "--output", "table")
-    assert done.returncode == 0 and done.stdout.startswith("ok: ")
+    data = {"EVENTCOMPOSER_DATA_DIR": str(tmp_path)}
+    assert run("send", str(PRESETS / "refund-issued.yaml"), "--local", env=data).returncode == 0
+    done = run("history", env=data)
+    assert done.returncode == 0, done.stderr
+    header = next(line for line in done.stdout.splitlines() if "Id" in line)
+    assert "Entries" in header and "Failed" in header and "…" not in done.stdout
 
 
 # --- no terminal, contradicting options ---------------------------------------------------
