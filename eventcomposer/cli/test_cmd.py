@@ -128,7 +128,8 @@ def _check_all(
         event = event_for_entry(case.entry, contexts[case.bus].account, contexts[case.bus].region)
         verdicts = evaluate_rules(rules[case.bus], event)
         case.checks += check_rules(case.expectation, verdicts, case.bus)
-    received = _deliveries(args, settings, [c for c in cases if c.expectation.delivered], rules)
+    delivering = [c for c in cases if c.expectation.delivered]
+    received = _deliveries(args, settings, delivering, rules, labels=batch.labels)
     for case in cases:
         got, why = received.get(id(case), (None, "not sent"))
         case.checks += check_deliveries(case.expectation, rules[case.bus], got, why)
@@ -140,6 +141,7 @@ def _deliveries(
     settings: AwsSettings,
     cases: list[Case],
     rules: dict[str, Any],
+    labels: list[str],
 ) -> dict[int, tuple[dict[tuple[str, str], bool] | None, str]]:
     """Send the entries that expect deliveries and read their targets' SQS queues back:
     id(case) -> ((rule, target id) -> received, or None; why not read)."""
@@ -152,7 +154,7 @@ def _deliveries(
     if not settings.is_local_endpoint():
         why = "targets are only read back on a local EventBridge (--local, eventcomposer local)"
         return {id(c): (None, why) for c in cases}
-    plan = Plan([c.entry for c in cases], [c.origin for c in cases], labels=["test"])
+    plan = Plan([c.entry for c in cases], [c.origin for c in cases], labels=labels)
     result = SendService(settings, limits_from(args), origin="test").send(plan)
     if result.refused or result.report is None:
         why = result.refused or "not sent"
