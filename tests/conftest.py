@@ -174,3 +174,9 @@ def proxy(local_settings: AwsSettings) -> Iterator[Any]:
 
     with FaultProxy(local_settings.endpoint_url or "") as running:
         yield running
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. Much of the suite waits (servers, subprocesses, the
+    TUI's timers, paced sends); a second worker per core fills that time."""
+    return 2 * (os.cpu_count() or 1)
