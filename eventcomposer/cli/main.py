@@ -557,7 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         autocomplete(parser)
     args = parser.parse_args(argv)  # a usage error: SystemExit(2), the message printed
-    problem = _check_environment(args) or _check_connection(args)
+    problem = _check_environment(args, parser) or _check_connection(args)
     if problem:
         print(f"eventcomposer: error: {problem}", file=sys.stderr)
         return 2
@@ -580,9 +580,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _command_parser(name: str) -> argparse.ArgumentParser:
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
     """The parser of command ``name``."""
-    parser = build_parser()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return action.choices[name]
@@ -650,12 +649,15 @@ def _undecodable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _check_environment(args: argparse.Namespace) -> str | None:
+def _check_environment(
+    args: argparse.Namespace, parser: argparse.ArgumentParser | None = None
+) -> str | None:
     """Settings from the environment, checked like the arguments they stand for (exit 2), and
     only by the commands that use them: a bad size limit doesn't break `history list`."""
     # The TUI and the commands that take --size-limit (each declares it: not the top level's).
     uses_size = args.command is None or any(
-        "--size-limit" in a.option_strings for a in _command_parser(args.command)._actions
+        "--size-limit" in a.option_strings
+        for a in _command_parser(parser or build_parser(), args.command)._actions
     )
     if uses_size and "size_limit" in args and args.size_limit is None:
         text = os.environ.get(SIZE_LIMIT_ENV, "").strip()
