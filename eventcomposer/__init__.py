@@ -1,3 +1,8 @@
 """eventcomposer: compose, send, replay and debug Amazon EventBridge events."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one source: pyproject.toml's version, as installed
+    __version__ = version("eventcomposer")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -25,12 +25,36 @@ from eventcomposer.cli.main import main
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = ROOT / "presets"
 
-# Hypothesis: modest example counts by default (the machine is shared); HYPOTHESIS_PROFILE=fuzz
-# for a long run (10,000 examples per property).
+# Hypothesis: a few hundred examples per property by default (the machine is shared; no test
+# sets its own count); HYPOTHESIS_PROFILE=fuzz for the long run .ci/run also makes
+# (10,000 examples per property, on the tests marked `fuzz`: `pytest -m fuzz`).
 _SLOW_OK = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
-settings.register_profile("default-ci", max_examples=100, **_SLOW_OK)
+settings.register_profile("default-ci", max_examples=200, **_SLOW_OK)
 settings.register_profile("fuzz", max_examples=10_000, **_SLOW_OK)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default-ci"))
+
+#: Modules whose tests take seconds each (subprocesses, servers, the AWS CLI, waiting on time):
+#: marked `slow`, so `pytest -m "not slow"` is the quick loop while editing.
+_SLOW_MODULES = {
+    "test_stops",
+    "test_tail",
+    "test_tail_capture",
+    "test_archives",
+    "test_export_import",
+    "test_faults_cli",
+    "test_patterns_linear",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers by what a test is: `fuzz` (Hypothesis), `tui` (drives the app), `slow`."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
+        if "tui" in item.path.parts:
+            item.add_marker(pytest.mark.tui)
+        if item.path.stem in _SLOW_MODULES or "tui" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -150,3 +174,9 @@ def proxy(local_settings: AwsSettings) -> Iterator[Any]:
 
     with FaultProxy(local_settings.endpoint_url or "") as running:
         yield running
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. Much of the suite waits (servers, subprocesses, the
+    TUI's timers, paced sends); a second worker per core fills that time."""
+    return 2 * (os.cpu_count() or 1)

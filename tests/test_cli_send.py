@@ -171,7 +171,7 @@ def test_preset_yaml_error_names_file_and_line(cli: Run, tmp_path: Path) -> None
 
 def test_preset_unknown_key(cli: Run, tmp_path: Path) -> None:
     path = preset_file(tmp_path, "  - Source: a\n    DetailTyp: b\n")
-    code, _, err = cli("validate", str(path))
+    code, _, err = cli("validate", str(path), endpoint=False)
     assert code == 2
     assert f"{path}:5: entries[1]: unknown key 'DetailTyp'" in " ".join(err.split())
 

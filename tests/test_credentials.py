@@ -68,8 +68,10 @@ def test_credentials_are_never_written(
         ("history", "list"),
     ]
     for step in steps:
+        # before the command: every command takes them there (import, which does not connect,
+        # has none of its own)
         code = main(
-            [*step, "--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1"]
+            ["--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1", *step]
         )
         assert code == 0, capsys.readouterr().err
     logged = capsys.readouterr()

@@ -152,7 +152,7 @@ def pattern_of(value: Any) -> Any:
     return [value]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(EVENTS)
 def test_event_matches_pattern_of_its_own_leaves(event: dict[str, Any]) -> None:
     pattern = pattern_of(event)
@@ -187,13 +187,13 @@ def verdicts(pattern: Any) -> list[bool]:
     return out
 
 
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(json_values(), PATTERNS))
 def test_any_json_pattern_gives_a_verdict_or_invalid_pattern_error(pattern: Any) -> None:
     verdicts(pattern)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_pattern_gives_a_verdict_or_invalid_pattern_error(text: str) -> None:
     try:
@@ -218,7 +218,7 @@ def event_and_pattern(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return event, pattern
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(event_and_pattern())
 def test_explain_agrees_with_matches(case: tuple[dict[str, Any], dict[str, Any]]) -> None:
     event, pattern = case

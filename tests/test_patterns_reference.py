@@ -139,7 +139,7 @@ ARRAY_EVENTS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PATTERNS, ARRAY_EVENTS)
 def test_matcher_agrees_with_the_reference_on_arrays_of_objects(
     pattern: dict[str, Any], event: dict[str, Any]
@@ -150,7 +150,7 @@ def test_matcher_agrees_with_the_reference_on_arrays_of_objects(
     assert explain(text, event).matched is expected
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PATTERNS, EVENTS)
 def test_matcher_agrees_with_the_reference(pattern: dict[str, Any], event: dict[str, Any]) -> None:
     text = json.dumps(pattern)

@@ -111,7 +111,7 @@ def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
     text = "entries:\n  - Source: a\n    DetailType: b\n    Detials: {}\n"
     assert error_of(tmp_path, text) == (
         "p.yaml:4: entries[1]: unknown key 'Detials' (known: Source, DetailType, Resources, "
-        "Detail, Time, TraceHeader, EventBusName, schema)"
+        "Detail, Time, TraceHeader, EventBusName, schema, expect)"
     )
 
 

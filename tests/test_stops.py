@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faultproxy import FaultProxy
@@ -24,8 +25,10 @@ from eventcomposer.core.pacing import RateLimiter
 ONE_ENTRY = [{"Source": "com.example.stops", "DetailType": "Stop", "Detail": '{"n": 1}'}]
 
 
-def start_send(tmp_path: Path, proxy: FaultProxy, *extra: str) -> subprocess.Popen[str]:
-    path = write_json(tmp_path, ONE_ENTRY)
+def start_send(
+    tmp_path: Path, proxy: FaultProxy, *extra: str, entries: list[dict[str, str]] = ONE_ENTRY
+) -> subprocess.Popen[str]:
+    path = write_json(tmp_path, entries)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -85,6 +88,74 @@ def test_a_signal_ends_a_paced_send_at_once_and_waiting_calls_are_not_sent(
     assert len(proxy.calls) == 1  # nothing went out after the signal
     (record,) = History(tmp_path / "data" / "history.sqlite3").records()
     assert record.failed == 90
+
+
+def test_sigterm_mid_replay_records_exactly_what_eventbridge_received(
+    tmp_path: Path, proxy: FaultProxy, events_client: Any, sqs_client: Any, marker: str
+) -> None:
+    # A replay to the local EventBridge, 4 calls in flight at once (each answered 0.3 s late,
+    # as a slow network would), stopped by SIGTERM (`timeout`, a cancelled CI job): the calls
+    # in flight finish, the summary is printed, the rest is NotSent, and the history record
+    # holds exactly the EventIds of the events EventBridge delivered.
+    # A bus, rule and queue of its own (other tests list the demo buses' rules).
+    bus = f"stops-{marker}"
+    events_client.create_event_bus(Name=bus)
+    queue_url = sqs_client.create_queue(QueueName=f"stops-{marker}")["QueueUrl"]
+    queue_arn = sqs_client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    events_client.put_rule(
+        Name=bus, EventBusName=bus, EventPattern=json.dumps({"detail": {"marker": [marker]}})
+    )
+    events_client.put_targets(
+        Rule=bus,
+        EventBusName=bus,
+        Targets=[{"Id": "queue", "Arn": queue_arn["Attributes"]["QueueArn"]}],
+    )
+    entries = [
+        {
+            "Source": "com.example.stops",
+            "DetailType": "Stop",
+            "EventBusName": bus,
+            "Detail": json.dumps({"marker": marker, "n": "{{seq}}"}),
+        }
+    ]
+    proxy.slow_seconds = 0.3
+    proxy.fault_on = lambda call: "slow"
+    process = start_send(
+        tmp_path,
+        proxy,
+        "--repeat",
+        "600",
+        "--concurrency",
+        "4",
+        "--timeout",
+        "30",
+        "--yes",
+        entries=entries,
+    )
+    wait_for(lambda: len(proxy.calls) >= 12)
+    process.send_signal(signal.SIGTERM)
+    seconds, out, err = finish(process, timeout=30)
+    assert seconds < 5, f"took {seconds:.1f} s to stop"
+    assert process.returncode == 1, err
+    assert "stopped by the user" in err and "Summary" in err
+    (record,) = History(tmp_path / "data" / "history.sqlite3").records()
+    accepted = {r["EventId"] for r in record.results if "EventId" in r}
+    assert record.total == 600 and len(record.results) == 600
+    assert {r.get("ErrorCode") for r in record.results if "EventId" not in r} == {"NotSent"}
+    assert len(accepted) == 10 * len(proxy.forwarded)  # every call that went out, answered
+    assert record.failed == 600 - len(accepted)
+    received: set[str] = set()
+    while True:
+        messages = sqs_client.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            received.add(json.loads(message["Body"])["id"])
+            sqs_client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    assert received == accepted
+    assert json.loads(out)["FailedEntryCount"] == record.failed
 
 
 def test_a_second_ctrl_c_stops_while_a_call_is_in_flight(tmp_path: Path, proxy: FaultProxy) -> None:

@@ -147,13 +147,13 @@ def test_saved_text_is_quoted_for_yaml_1_1_readers_too() -> None:
     assert load_yaml(text) == {"v": values}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_any_text_reads_back_as_itself(value: str) -> None:
     assert load_yaml(f"v: {scalar(value)}\n") == {"v": value}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(
     st.recursive(
         st.none()

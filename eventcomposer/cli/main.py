@@ -22,8 +22,6 @@ MAX_CONCURRENCY = 64
 MAX_REPEAT = 10**15
 MAX_SIZE_LIMIT = 1 << 30
 SIZE_LIMIT_ENV = "EVENTCOMPOSER_SIZE_LIMIT"
-#: The commands that read EVENTCOMPOSER_SIZE_LIMIT (and the TUI, with no command).
-SIZE_LIMIT_COMMANDS = frozenset({"send", "validate", "export"})
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20}
 _SIZE_UNITS["mib"] = 1 << 20
 _SIZE_RE = re.compile(r"\s*(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]{0,3})\s*", re.IGNORECASE)
@@ -133,35 +131,57 @@ def region(text: str) -> str:
     return text
 
 
-def _shared_options(suppress: bool) -> argparse.ArgumentParser:
-    """Options every command takes, before or after the command name."""
+#: The connection options; a command takes those that apply to it.
+CONNECTION = ("profile", "region", "endpoint-url", "timeout", "local")
+
+
+def _shared_options(
+    suppress: bool, names: Sequence[str] = CONNECTION, title: str = "connection"
+) -> argparse.ArgumentParser:
+    """Connection options (``names`` of them), before or after the command name."""
     default = argparse.SUPPRESS if suppress else None
     parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("connection")
-    group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE)")
-    group.add_argument(
-        "--region", type=region, default=default, help="AWS region (default: AWS_REGION)"
-    )
-    group.add_argument(
-        "--endpoint-url",
-        type=endpoint_url,
-        default=default,
-        help="EventBridge endpoint (default: AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL)",
-    )
-    group.add_argument(
-        "--timeout",
-        type=seconds,
-        default=argparse.SUPPRESS if suppress else 20.0,
-        metavar="S",
-        help="seconds to wait for an answer from EventBridge (default 20)",
-    )
-    group.add_argument(
-        "--local",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="use an embedded local EventBridge seeded with demo buses, rules and presets",
-    )
+    group = parent.add_argument_group(title)
+    if "profile" in names:
+        group.add_argument("--profile", default=default, help="AWS profile (default: AWS_PROFILE)")
+    if "region" in names:
+        group.add_argument(
+            "--region", type=region, default=default, help="AWS region (default: AWS_REGION)"
+        )
+    if "endpoint-url" in names:
+        group.add_argument(
+            "--endpoint-url",
+            type=endpoint_url,
+            default=default,
+            help="EventBridge endpoint (default: AWS_ENDPOINT_URL_EVENTBRIDGE or AWS_ENDPOINT_URL)",
+        )
+    if "timeout" in names:
+        group.add_argument(
+            "--timeout",
+            type=seconds,
+            default=argparse.SUPPRESS if suppress else 20.0,
+            metavar="S",
+            help="seconds to wait for an answer from EventBridge (default 20)",
+        )
+    if "local" in names:
+        group.add_argument(
+            "--local",
+            action="store_true",
+            default=argparse.SUPPRESS if suppress else False,
+            help="use an embedded local EventBridge seeded with demo buses, rules and presets "
+            "(not with --endpoint-url or --profile)",
+        )
     return parent
+
+
+def _output_option(parser: argparse.ArgumentParser, what: str = "a table") -> None:
+    parser.add_argument(
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help=f"table: {what}, for people; json: the results as JSON on stdout, nothing else "
+        "(messages go to stderr)",
+    )
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
@@ -237,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument(
         "--dry-run", action="store_true", help="show what would be sent; send nothing"
     )
-    send.add_argument("--output", choices=("table", "json"), default="table")
+    _output_option(send, "each entry's EventId or error")
     send.add_argument(
         "--entries",
         metavar="JSON",
@@ -295,12 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
-        parents=[shared],
         help="validate presets without sending",
+        description="Check presets (and AWS CLI input) as send would, without connecting. "
+        "Exit 0 all valid, 2 some problem (each one named with file, entry, field and line).",
     )
     validate.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
     _limit_options(validate)
     _schema_options(validate)
+    _output_option(validate, "a summary line")
 
     sample = commands.add_parser(
         "sample",
@@ -326,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pattern = commands.add_parser(
         "pattern",
-        parents=[shared],
+        parents=[_shared_options(True, CONNECTION[:4], title="connection (with --check-aws only)")],
         help="test one event pattern against one event",
         description="Exit 0 match, 1 no match, 2 invalid pattern or event. Both take JSON text "
         "or file://PATH, as AWS's TestEventPattern does.",
@@ -341,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
         "whether the two answers agree",
     )
     _pattern_size_option(pattern)
+    _output_option(pattern, "the verdict and each field")
 
     rules = commands.add_parser(
         "rules",
@@ -364,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="YAML file of variables for {{NAME}} placeholders",
     )
+    _output_option(rules, "each entry's verdict per rule")
 
     history = commands.add_parser(
         "history",
@@ -371,7 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="list past sends; show or resend one",
         description="Every send from the TUI or the CLI is kept in the history (newest first).",
     )
-    history.add_argument("action", nargs="?", choices=("list", "show", "resend"), default="list")
+    history.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "show", "resend"),
+        default="list",
+        help="list (default) the newest sends, show one as JSON, or resend one",
+    )
     history.add_argument("id", nargs="?", help="a send's id (or a unique prefix)")
     history.add_argument(
         "--limit", type=count(1, 100_000), default=20, help="how many sends to list"
@@ -379,15 +409,23 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument(
         "--failed-only", action="store_true", help="with resend: only the entries that failed"
     )
-    history.add_argument("--output", choices=("table", "json"), default="table")
+    _output_option(history, "the sends (list), or what was resent")
 
     export = commands.add_parser(
         "export",
-        parents=[shared],
+        parents=[_shared_options(True, CONNECTION[:3], title="written into the export")],
         help="print presets as `aws events put-events` commands or a boto3 snippet",
+        description="Presets as ready-to-run `aws events put-events` commands (--format "
+        "aws-cli) or a boto3 snippet (--format boto3); --profile, --region and --endpoint-url "
+        "are written into them. Nothing is sent.",
     )
     export.add_argument("files", nargs="+", metavar="FILE", help="preset files or folders")
-    export.add_argument("--format", choices=("aws-cli", "boto3"), default="aws-cli")
+    export.add_argument(
+        "--format",
+        choices=("aws-cli", "boto3"),
+        default="aws-cli",
+        help="aws-cli (default): shell commands; boto3: a Python snippet",
+    )
     export.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
     export.add_argument(
         "-o",
@@ -401,8 +439,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        parents=[shared],
         help="make a preset from AWS CLI input (--entries JSON, --cli-input-json or -yaml)",
+        description="Write a preset from AWS CLI input: --entries JSON, a --cli-input-json "
+        "or --cli-input-yaml document. Time is read as the AWS CLI reads it. Nothing is sent.",
     )
     importer.add_argument(
         "source",
@@ -422,8 +461,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     local = commands.add_parser(
         "local",
-        parents=[shared],
+        parents=[_shared_options(True, ("region",))],
         help="run the embedded local EventBridge as a server for other tools",
+        description="Run the embedded local EventBridge (moto, with SQS and CloudWatch Logs) "
+        "on 127.0.0.1 until Ctrl+C, and print the AWS_ENDPOINT_URL to export for other tools.",
     )
     local.add_argument(
         "--port", type=count(1, 65535), default=4010, help="port on 127.0.0.1 (default 4010)"
@@ -460,10 +501,13 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--force", action="store_true", help="with --save: overwrite FILE")
 
     archives = commands.add_parser(
-        "archives", parents=[shared], help="list the archives (of a bus)"
+        "archives",
+        parents=[shared],
+        help="list the archives (of a bus)",
+        description="The archives of the account (or of one bus): state, events, bytes, retention.",
     )
     archives.add_argument("--bus", help="only the archives of this bus (name or ARN)")
-    archives.add_argument("--output", choices=("table", "json"), default="table")
+    _output_option(archives, "the archives")
 
     replay_archive = commands.add_parser(
         "replay-archive",
@@ -486,7 +530,44 @@ def build_parser() -> argparse.ArgumentParser:
     replay_archive.add_argument(
         "--to-bus", metavar="B", help="replay onto this bus (default: the archived bus)"
     )
-    replay_archive.add_argument("--output", choices=("table", "json"), default="table")
+    _output_option(replay_archive, "the replay's state")
+
+    test = commands.add_parser(
+        "test",
+        parents=[shared],
+        help="check the expectations presets carry: rules that must (not) match, targets "
+        "that must receive",
+        description="Run the `expect:` of each preset entry: `match` (rules on the entry's bus "
+        "that must match it), `no-match` (rules that must not) and `delivered` (targets that "
+        "must receive it: the entry is sent and read back from SQS; on a local EventBridge "
+        "only). Runs on the embedded local EventBridge unless --endpoint-url, --profile, "
+        "AWS_ENDPOINT_URL or --aws say otherwise. Exit 0 all passed, 1 some failed, 2 bad "
+        "input, 3 EventBridge unreachable.",
+    )
+    test.add_argument("files", nargs="+", metavar="PRESET", help="preset files or folders")
+    test.add_argument("--bus", help="event bus name or ARN (overrides the presets' bus)")
+    test.add_argument(
+        "--aws",
+        action="store_true",
+        help="test on your AWS configuration (credentials, region) instead of the embedded "
+        "local EventBridge",
+    )
+    test.add_argument(
+        "--junit",
+        metavar="FILE",
+        help="also write a JUnit XML report to FILE (a test case per expectation)",
+    )
+    _output_option(test, "a pass/fail row per expectation")
+    _limit_options(test)
+
+    completion = commands.add_parser(
+        "completion",
+        help="print the shell completion script (bash, zsh or fish)",
+        description="Print the script that completes eventcomposer's commands, options, preset "
+        'files and bus names. bash: eval "$(eventcomposer completion bash)" in ~/.bashrc; '
+        "zsh: the same in ~/.zshrc; fish: eventcomposer completion fish | source.",
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="your shell")
     return parser
 
 
@@ -504,6 +585,8 @@ _COMMANDS: dict[str | None, tuple[str, str]] = {
     "tail": ("eventcomposer.cli.tail_cmd", "run_tail"),
     "archives": ("eventcomposer.cli.archives_cmd", "run_archives"),
     "replay-archive": ("eventcomposer.cli.archives_cmd", "run_replay_archive"),
+    "test": ("eventcomposer.cli.test_cmd", "run_test"),
+    "completion": ("eventcomposer.cli.completion", "run_completion"),
     None: ("eventcomposer.cli.tui_cmd", "run_tui"),
 }
 
@@ -514,23 +597,83 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"eventcomposer: error: {problem}", file=sys.stderr)
         return 2
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (cli/completion.py)
+        from eventcomposer.cli.completion import autocomplete
+
+        autocomplete(parser)
     args = parser.parse_args(argv)  # a usage error: SystemExit(2), the message printed
-    problem = _check_environment(args)
+    problem = _check_environment(args, parser) or _check_connection(args)
     if problem:
         print(f"eventcomposer: error: {problem}", file=sys.stderr)
         return 2
     module, function = _COMMANDS[args.command]
+    if args.command is None and not _interactive():
+        print(no_terminal_message(parser), file=sys.stderr)
+        return 2
     try:
         if args.command is None:  # the TUI handles its own keys and signals
             return getattr(importlib.import_module(module), function)(args)
-        from eventcomposer.cli.context import stop_signals
+        from eventcomposer.cli.context import closed_pipe_quiet, stop_signals
 
-        with stop_signals():  # SIGTERM/SIGHUP end a command (a send: cleanly) like Ctrl+C
+        # SIGTERM/SIGHUP end a command (a send: cleanly) like Ctrl+C; a reader that goes
+        # away (`| head`) ends the output, not the command.
+        with stop_signals(), closed_pipe_quiet():
             # Each command's module is imported only when it runs: start-up stays small.
             return getattr(importlib.import_module(module), function)(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _command_parser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    """The parser of command ``name``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices[name]
+    raise KeyError(name)
+
+
+def _interactive() -> bool:
+    """Whether the TUI can run: keys come from a terminal and the screen goes to one."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
+def no_terminal_message(parser: argparse.ArgumentParser) -> str:
+    """What bare ``eventcomposer`` says without a terminal: the headless commands."""
+    lines = [
+        "eventcomposer: error: the TUI needs a terminal (standard input and output are not "
+        "one); without one, run a command:"
+    ]
+    for name, help_text in headless_commands(parser):
+        lines.append(f"  {name:<16}{help_text}")
+    lines.append("`eventcomposer COMMAND --help` says more.")
+    return "\n".join(lines)
+
+
+def headless_commands(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """(name, one line of help) of every command, in the order of --help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return [(c.dest, c.help or "") for c in action._choices_actions]
+    return []
+
+
+def _check_connection(args: argparse.Namespace) -> str | None:
+    """--local runs an EventBridge on this machine: another endpoint or a profile can't also
+    say where to go (it used to win silently)."""
+    if not getattr(args, "local", False):
+        return None
+    for option, value, says in (
+        ("--endpoint-url", getattr(args, "endpoint_url", None), "names another EventBridge"),
+        ("--profile", getattr(args, "profile", None), "picks an AWS account's credentials"),
+    ):
+        if value:
+            return (
+                f"--local and {option} contradict each other: --local runs an embedded "
+                f"EventBridge on this machine, which needs no account, and {option} {says}; "
+                "pass one of them"
+            )
+    return None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -551,11 +694,17 @@ def _undecodable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _check_environment(args: argparse.Namespace) -> str | None:
+def _check_environment(
+    args: argparse.Namespace, parser: argparse.ArgumentParser | None = None
+) -> str | None:
     """Settings from the environment, checked like the arguments they stand for (exit 2), and
     only by the commands that use them: a bad size limit doesn't break `history list`."""
-    applies = args.command is None or args.command in SIZE_LIMIT_COMMANDS
-    if applies and "size_limit" in args and args.size_limit is None:
+    # The TUI and the commands that take --size-limit (each declares it: not the top level's).
+    uses_size = args.command is None or any(
+        "--size-limit" in a.option_strings
+        for a in _command_parser(parser or build_parser(), args.command)._actions
+    )
+    if uses_size and "size_limit" in args and args.size_limit is None:
         text = os.environ.get(SIZE_LIMIT_ENV, "").strip()
         if text and text != "0":  # unset, empty or 0: the default
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -37,34 +38,69 @@ def run_pattern(args: argparse.Namespace) -> int:
     except (InputFormatError, ValueError) as exc:
         error(str(exc))
         return exit_codes.BAD_INPUT
-    code, ours = _our_verdict(pattern_text, event_text, event_name, limit)
+    as_json = getattr(args, "output", "table") == "json"
+    code, ours, explanation = _our_verdict(
+        pattern_text, event_text, event_name, limit, show=not as_json
+    )
     if getattr(args, "check_aws", False):
-        return _check_aws(args, pattern_text, event_text, ours, code)
+        return _check_aws(args, pattern_text, event_text, ours, code, explanation)
+    if as_json:
+        _print_json(_verdict_json(ours, explanation))
     return code
 
 
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _verdict_json(verdict: bool | str, explanation: Explanation | None) -> dict[str, Any]:
+    """``{"matched": true|false|null, "error": ..., "fields": [...]}``: null and the error
+    for an invalid pattern or event."""
+    data: dict[str, Any] = {"matched": verdict if isinstance(verdict, bool) else None}
+    if not isinstance(verdict, bool):
+        data["error"] = verdict
+    if explanation is not None:
+        failure = explanation.failure
+        data["failure"] = _field_json(failure) if failure else None
+        data["fields"] = [_field_json(f) for f in explanation.fields]
+    return data
+
+
+def _field_json(field: Any) -> dict[str, Any]:
+    return {
+        "path": field.path,
+        "ok": field.ok,
+        "reason": field.reason,
+        "pattern": field.expected,
+        "event": field.actual,
+    }
+
+
 def _our_verdict(
-    pattern_text: str, event_text: str, event_name: str, limit: int | None
-) -> tuple[int, bool | str]:
-    """Exit code and verdict of our engine: True/False, or the error message (printed)."""
+    pattern_text: str, event_text: str, event_name: str, limit: int | None, show: bool = True
+) -> tuple[int, bool | str, Explanation | None]:
+    """Exit code, verdict of our engine (True/False, or the error message, printed on stderr)
+    and its explanation (printed on stdout if ``show``)."""
     try:
         compiled = compile_pattern(pattern_text, size_limit=limit)
     except InvalidPatternError as exc:
         error(str(exc))
-        return exit_codes.BAD_INPUT, str(exc)
+        return exit_codes.BAD_INPUT, str(exc), None
     loaded = load_json(event_text)  # within AWS's limits: depth, int64, no NaN; never raises
     if loaded.problem:
         message = f"--event {event_name}: {loaded.problem.removeprefix('is ')}"
         error(message)
-        return exit_codes.BAD_INPUT, message
+        return exit_codes.BAD_INPUT, message, None
     event = loaded.value
     if not isinstance(event, dict):
         message = f"--event {event_name}: must be a JSON object (an EventBridge event)"
         error(message)
-        return exit_codes.BAD_INPUT, message
+        return exit_codes.BAD_INPUT, message, None
     explanation = compiled.explain(event)
-    _print_explanation(explanation)
-    return (exit_codes.OK if explanation.matched else exit_codes.FAILED), explanation.matched
+    if show:
+        _print_explanation(explanation)
+    code = exit_codes.OK if explanation.matched else exit_codes.FAILED
+    return code, explanation.matched, explanation
 
 
 def _verdict_words(verdict: bool | None, message: str = "") -> str:
@@ -76,7 +112,12 @@ def _verdict_words(verdict: bool | None, message: str = "") -> str:
 
 
 def _check_aws(
-    args: argparse.Namespace, pattern_text: str, event_text: str, ours: bool | str, code: int
+    args: argparse.Namespace,
+    pattern_text: str,
+    event_text: str,
+    ours: bool | str,
+    code: int,
+    explanation: Explanation | None = None,
 ) -> int:
     """Ask EventBridge's TestEventPattern too; print both answers and whether they agree."""
     from eventcomposer.aws.errors import AwsProblem
@@ -93,6 +134,18 @@ def _check_aws(
         error(f"could not ask EventBridge's TestEventPattern: {problem}")
         return exit_codes.UNREACHABLE if problem.is_connectivity else exit_codes.FAILED
     mine = ours if isinstance(ours, bool) else None
+    if getattr(args, "output", "table") == "json":
+        theirs_json: dict[str, Any] = {"matched": theirs.matched}
+        if theirs.matched is None:
+            theirs_json["error"] = f"{theirs.code}: {theirs.message}"
+        _print_json(
+            {
+                **_verdict_json(ours, explanation),
+                "aws": theirs_json,
+                "agree": mine == theirs.matched,
+            }
+        )
+        return code
     out.print(Text("eventcomposer:      ") + Text(_verdict_words(mine, str(ours))))
     aws_words = _verdict_words(theirs.matched, f"{theirs.code}: {theirs.message}")
     out.print(Text("EventBridge (AWS):  ") + Text(aws_words))
@@ -177,12 +230,18 @@ def _report_rules(
 ) -> int:
     """Each entry against the rules of its bus, in the account and region of events there."""
     unrouted = 0
+    as_json = getattr(args, "output", "table") == "json"
+    results: list[dict[str, Any]] = []
     for number, (entry, origin) in enumerate(zip(batch.entries, batch.origins, strict=True), 1):
         bus = entry.event_bus_name or "default"
         event = event_for_entry(entry, contexts[bus].account, contexts[bus].region)
         verdicts = evaluate_rules(rules_by_bus[bus], event)
         matched = [v for v in verdicts if v.verdict is Verdict.MATCH and not v.disabled]
         unrouted += not matched
+        if as_json:
+            targets = getattr(args, "targets", False)
+            results.append(_entry_json(origin, entry, bus, verdicts, event, targets))
+            continue
         out.print(
             Text(f"{origin}", style="bold")
             + Text(
@@ -197,7 +256,51 @@ def _report_rules(
                 _print_targets(verdict, event)
         if number < len(batch.entries):
             out.print()
+    if as_json:
+        _print_json(results)
     return exit_codes.FAILED if unrouted else exit_codes.OK
+
+
+def _entry_json(
+    origin: str,
+    entry: Any,
+    bus: str,
+    verdicts: list[RuleVerdict],
+    event: dict[str, Any],
+    with_targets: bool,
+) -> dict[str, Any]:
+    """One entry's verdicts as data (``rules --output json``): every rule of its bus, and with
+    ``--targets`` what each target of a matching rule receives."""
+    rules = []
+    for verdict in verdicts:
+        routes = verdict.verdict is Verdict.MATCH and not verdict.disabled
+        rule: dict[str, Any] = {
+            "name": verdict.rule.name,
+            "verdict": verdict.verdict.value,
+            "disabled": verdict.disabled,
+            "reason": verdict.reason,
+            "targets": [t.arn for t in verdict.rule.targets],
+        }
+        if with_targets and routes:
+            rule["receives"] = [
+                {
+                    "target": target.id,
+                    "arn": target.arn,
+                    "kind": predicted.kind,
+                    "body": predicted.body,
+                    "notes": list(predicted.notes),
+                }
+                for target, predicted in rule_target_inputs(verdict.rule, event)
+            ]
+        rules.append(rule)
+    return {
+        "entry": origin,
+        "Source": entry.source,
+        "DetailType": entry.detail_type,
+        "bus": bus,
+        "matched": [r["name"] for r in rules if r["verdict"] == "match" and not r["disabled"]],
+        "rules": rules,
+    }
 
 
 def _print_targets(verdict: RuleVerdict, event: dict[str, Any]) -> None:

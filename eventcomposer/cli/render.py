@@ -27,6 +27,22 @@ def problem_lines(problems: Sequence[Problem], origins: Sequence[str]) -> list[s
     return lines
 
 
+def problems_json(problems: Sequence[Problem], origins: Sequence[str]) -> list[dict[str, object]]:
+    """Problems as data: where (file and entry), field, line, column, message."""
+    return [
+        {
+            "entry": (
+                origins[p.entry - 1] if p.entry is not None and p.entry <= len(origins) else None
+            ),
+            "field": p.field,
+            "line": p.line,
+            "column": p.column,
+            "message": p.message,
+        }
+        for p in problems
+    ]
+
+
 def print_problems(problems: Sequence[Problem], origins: Sequence[str]) -> None:
     for line in problem_lines(problems, origins):
         err.print(Text("error: ", style="bold red") + Text(line))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 
@@ -17,6 +18,7 @@ from eventcomposer.cli.render import (
     print_report,
     print_summary,
     problem_lines,
+    problems_json,
 )
 from eventcomposer.cli.schema_check import schema_problems
 from eventcomposer.core.batching import plan_calls
@@ -30,7 +32,7 @@ CONFIRM_ABOVE = 100
 MAX_DRY_RUN = 100_000
 
 
-def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
+def gather_valid(args: argparse.Namespace, limits: Limits, as_json: bool = False) -> Batch | None:
     """The entries the arguments name, valid as they will be sent (the first round of a
     ``--repeat``; later rounds are checked as they are built); None (with every problem printed)
     when anything is wrong: nothing is ever sent half-validated."""
@@ -38,24 +40,38 @@ def gather_valid(args: argparse.Namespace, limits: Limits) -> Batch | None:
         batch = gather(args)
     except InputError as exc:
         error(str(exc))
+        if as_json:
+            print(json.dumps({"valid": False, "problems": [{"message": str(exc)}]}))
         return None
     plan = batch.plan()
     problems = plan.check(limits) + schema_problems(args, batch)
     if problems:
-        print_problems(problems, [o.origin for o in plan.first_round()])
+        origins = [o.origin for o in plan.first_round()]
+        print_problems(problems, origins)
+        if as_json:
+            print(json.dumps({"valid": False, "problems": problems_json(problems, origins)}))
         return None
     return batch
 
 
 def run_validate(args: argparse.Namespace) -> int:
     limits = limits_from(args)
-    batch = gather_valid(args, limits)
+    as_json = getattr(args, "output", "table") == "json"
+    batch = gather_valid(args, limits, as_json=as_json)
     if batch is None:
         return exit_codes.BAD_INPUT
     total = sum(entry_size(e) for e in batch.entries)
+    calls = len(plan_calls(batch.entries, limits))
+    if as_json:
+        print(
+            json.dumps(
+                {"valid": True, "entries": len(batch.entries), "bytes": total, "calls": calls}
+            )
+        )
+        return exit_codes.OK
     out.print(
         f"ok: {len(batch.entries)} entries valid, {total:,} bytes ({format_bytes(total)}), "
-        f"{len(plan_calls(batch.entries, limits))} PutEvents call(s)"
+        f"{calls} PutEvents call(s)"
     )
     return exit_codes.OK
 

@@ -60,6 +60,8 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
     data["detail_as_mapping"] = entry.detail_as_mapping
     data["key_order"] = list(entry.key_order)
     data["schema"] = entry.schema
+    if entry.expect is not None:
+        data["expect"] = entry.expect
     return data
 
 
@@ -90,7 +92,16 @@ def entry_from_json(data: Any, where: str) -> Entry:
     schema = data.get("schema")
     if schema is not None and not isinstance(schema, str):
         raise DraftError(f"{where}: schema is not a string")
-    return Entry(**values, detail_as_mapping=as_mapping, key_order=tuple(key_order), schema=schema)
+    expect = data.get("expect")
+    if expect is not None and not isinstance(expect, Mapping):
+        raise DraftError(f"{where}: expect is not an object")
+    return Entry(
+        **values,
+        detail_as_mapping=as_mapping,
+        key_order=tuple(key_order),
+        schema=schema,
+        expect=dict(expect) if expect is not None else None,
+    )
 
 
 def draft_to_json(draft: Draft) -> str:

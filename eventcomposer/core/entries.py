@@ -38,6 +38,8 @@ class Entry:
     detail_as_mapping: bool = True
     key_order: tuple[str, ...] = ()
     schema: str | None = None
+    #: a preset entry's ``expect`` mapping as written (for ``eventcomposer test``); never sent
+    expect: dict[str, Any] | None = field(default=None, compare=False)
 
     def copy(self, **changes: Any) -> Entry:
         """A copy with ``changes`` applied (the resource list is copied too)."""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from eventcomposer.core.entries import Entry
+from eventcomposer.core.expectations import EXPECT_KEY, ExpectationError, parse_expectation
 from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
 from eventcomposer.core.files import (
     STDIN,
@@ -223,6 +224,21 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
         raise fail("must be a mapping of PutEvents fields", "entries", index, field=where)
     values: dict[str, Any] = {"key_order": tuple(raw)}
     for key, value in raw.items():
+        if key == EXPECT_KEY:  # what `eventcomposer test` checks; never sent
+            try:
+                parse_expectation(value)
+            except ExpectationError as exc:
+                parts = [str(p) for p in exc.path]
+                raise fail(
+                    exc.message,
+                    "entries",
+                    index,
+                    key,
+                    *exc.path,
+                    field=".".join([f"{where}.{key}", *parts]),
+                ) from None
+            values["expect"] = value
+            continue
         f = BY_API.get(key)
         if key == SCHEMA_KEY:
             if not isinstance(value, str) or not value.strip():
@@ -237,7 +253,7 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
             continue
         if f is None:
             raise fail(
-                f"unknown key {key!r} (known: {', '.join(API_KEYS)}, {SCHEMA_KEY})",
+                f"unknown key {key!r} (known: {', '.join(API_KEYS)}, {SCHEMA_KEY}, {EXPECT_KEY})",
                 "entries",
                 index,
                 key,
@@ -377,10 +393,12 @@ def _entry_doc(entry: Entry) -> dict[str, Any]:
         else:
             values[f.api] = value if (value or f.kind is Kind.TEXT) else None
     values[SCHEMA_KEY] = entry.schema or None
+    if entry.expect is not None:
+        values[EXPECT_KEY] = entry.expect
     order = [k for k in entry.key_order if k in values] + [
-        k for k in (*API_KEYS, SCHEMA_KEY) if k not in entry.key_order
+        k for k in (*API_KEYS, SCHEMA_KEY, EXPECT_KEY) if k not in entry.key_order
     ]
-    return {k: values[k] for k in order if values[k] is not None}
+    return {k: values[k] for k in order if values.get(k) is not None}
 
 
 #: A Detail nested deeper than this is saved as JSON text: as YAML it would be a staircase of

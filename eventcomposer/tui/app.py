@@ -145,7 +145,7 @@ class EventComposerApp(App[int]):
             yield Vertical(id="side-panel")
         yield ResultsTable(id="results")
         with Horizontal(id="status-bar"):
-            yield Static("", id="status")
+            yield Static("", id="status", markup=False)  # messages hold [brackets]
             yield SendProgress(id="send-progress")
         yield ComposerFooter(compact=True)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +10,21 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each app told the user (``tui_helpers.told``), recorded through the public
+    ``App.notify`` rather than read from Textual's private store."""
+    from textual.app import App
+
+    original = App.notify
+
+    def notify(self: App[Any], message: str, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.setdefault("told", []).append((str(message), str(kwargs.get("title", ""))))
+        original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(App, "notify", notify)
 
 
 @pytest.fixture
@@ -33,15 +46,3 @@ def delivered(
 
     monkeypatch.setattr(Backend, "read_deliveries", lambda self, panel, sent, rules: False)
     return delivered
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run ``async def`` tests in a fresh event loop (no async plugin is needed for Pilot)."""
-    function = pyfuncitem.obj
-    if not inspect.iscoroutinefunction(function):
-        return None
-    names = pyfuncitem._fixtureinfo.argnames
-    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
-    asyncio.run(function(**kwargs))
-    return True

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import ready, settle, told, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.drafts import (
@@ -161,9 +161,7 @@ async def test_an_edit_is_kept_restored_and_removed_on_a_clean_quit(presets_dir:
         assert [e.source for e in state.entries] == ["com.example.draft", "com.example.second"]
         assert state.selected == 1 and state.dirty and again.header.dirty
         assert again.form.field("source").value == "com.example.second"
-        assert any(
-            "Restored your unsaved work from" in str(n.message) for n in again._notifications
-        )
+        assert any("Restored your unsaved work from" in m for m, _ in told(again))
         again.batch.list_view.focus()
         await pilot.press("up")
         await settle(pilot)
@@ -200,7 +198,7 @@ async def test_a_corrupt_draft_does_not_stop_the_app(presets_dir: Path) -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         assert app.form.field("source").value == ""
-        assert any("could not be restored" in str(n.message) for n in app._notifications)
+        assert any("could not be restored" in m for m, _ in told(app))
 
 
 # -- kill -9 -----------------------------------------------------------------------------------
@@ -346,7 +344,7 @@ async def test_a_second_composer_never_takes_a_running_ones_draft(
             await ready(pilot)
             assert second.form.field("source").value == ""  # not A's live batch
             assert not second.state.dirty
-            assert not any("Restored" in str(n.message) for n in second._notifications)
+            assert not any("Restored" in m for m, _ in told(second))
             await pilot.press("ctrl+q")
             await pilot.pause()
         assert a_path.exists()  # B's clean quit left A's draft alone
@@ -358,5 +356,5 @@ async def test_a_second_composer_never_takes_a_running_ones_draft(
     async with third.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
         assert third.query_one("#source-input", Input).value == "com.example.first"
-        assert any("Restored your unsaved work" in str(n.message) for n in third._notifications)
+        assert any("Restored your unsaved work" in m for m, _ in told(third))
     assert not a_path.exists()  # adopted: the third composer keeps it under its own name

@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList, Static
-from tui_helpers import wait_for
+from tui_helpers import wait_for, workers_done
 
 from eventcomposer.aws.client import client
 from eventcomposer.aws.rules import list_rules
@@ -110,7 +110,7 @@ async def test_only_the_latest_edit_is_shown(events_client: Any) -> None:
             panel.update_entry(order(amount))
         await wait_for(pilot, lambda: verdict_of(panel, "large-orders") is not None)
         await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
         assert LARGE_ORDERS_REASON in panel.row_text("large-orders")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_helpers import WatchingHost, wait_for
+from tui_helpers import WatchingHost, wait_for, workers_done
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.aws.tail import PREFIX
@@ -81,7 +81,7 @@ async def test_events_show_in_order_with_why_and_a_selection_is_captured(
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is not screen)
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot)
     assert leftovers(events_client, sqs_client, bus) == []
 
 

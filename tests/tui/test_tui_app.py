@@ -528,3 +528,34 @@ async def test_composer_keys_do_nothing_while_a_dialog_is_open(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SaveAsScreen)
+
+
+async def test_saving_a_preset_keeps_its_expectations(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    # `expect:` (for `eventcomposer test`) is not in the form; an edit and Ctrl+S keep it.
+    path = presets_dir / "routing.yaml"
+    text = (
+        "version: 1\nname: Routing\nbus: orders\nentries:\n"
+        "  - Source: com.example.orders\n    DetailType: Order Placed\n"
+        "    Detail: {amount: 150}\n"
+        "    expect:   # the rules that must see it\n      match: [large-orders]\n"
+    )
+    path.write_text(text)
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tree = app.query_one(PresetsBrowser).tree
+        node = next(
+            n for n in _walk(tree.root) if n.data is not None and n.data.name == "routing.yaml"
+        )
+        tree.focus()
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.state.preset_name == "Routing"
+        app.form.field("detail-type").input.value = "Order Shipped"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert path.read_text() == text.replace("Order Placed", "Order Shipped")

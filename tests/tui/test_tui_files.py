@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from textual.widgets import Input, Static
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import ready, settle, told, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.app import EventComposerApp
@@ -29,7 +29,7 @@ def status(app: EventComposerApp) -> str:
 
 
 def notifications(app: EventComposerApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    return "\n".join(m for m, _ in told(app))
 
 
 def leftovers(folder: Path) -> list[Path]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from faultproxy import FaultProxy
 from textual.widgets import DataTable
-from tui_helpers import fill, ready, send_and_wait, settle, wait_for
+from tui_helpers import fill, ready, send_and_wait, settle, told, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
@@ -378,7 +378,7 @@ async def test_a_resend_goes_where_the_send_went_not_where_the_composer_sends(
         before = len(proxy.calls)
         await pilot.press("r")
         await pilot.pause()
-        said = [str(n.message) for n in app._notifications]
+        said = [m for m, _ in told(app)]
         assert any(f"of {record.id} to {proxy.endpoint_url}" in m for m in said), said
         await wait_for(pilot, lambda: app.results.report is not None and not app.sends.sending)
         report = app.results.report

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from tui_helpers import ready, wait_for
+from tui_helpers import ready, wait_for, workers_done
 
 from eventcomposer.aws.send import EntryOutcome, SendReport
 from eventcomposer.aws.settings import AwsSettings
@@ -47,7 +47,7 @@ def snapshot_presets(tmp_path: Path) -> Path:
 async def _settle(pilot: Pilot[Any]) -> None:
     await ready(pilot)
     await pilot.pause(0.3)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     # A blinking cursor would make the picture depend on when it is taken.
     for widget in pilot.app.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Static
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import ready, settle, told, wait_for, workers_done
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.aws.tail import PREFIX
@@ -117,10 +117,10 @@ async def test_ctrl_t_tails_the_batch_bus_and_closing_removes_the_rule_and_queue
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
-        await app.workers.wait_for_complete()
+        await workers_done(pilot)
         assert leftovers(events_client, sqs_client, bus) == []
-        await wait_for(pilot, lambda: any(n.title == "Tail stopped" for n in app._notifications))
-        note = next(str(n.message) for n in app._notifications if n.title == "Tail stopped")
+        await wait_for(pilot, lambda: any(t == "Tail stopped" for _, t in told(app)))
+        note = next(m for m, t in told(app) if t == "Tail stopped")
         assert note.startswith(f"Removed rule {screen.tail_name} on bus {bus}, queue ")
 
 

@@ -217,3 +217,24 @@ async def test_a_secret_from_the_environment_is_sent_but_never_written(
     assert any(p.suffix == ".json" and "drafts" in p.parts for p in written)
     for path in written:
         assert secret.encode() not in path.read_bytes(), path
+
+
+async def test_without_the_local_extra_the_hint_names_the_extra(
+    presets_dir: Path, monkeypatch: Any
+) -> None:
+    # Without moto, --local says what to install: "[local]" used to be eaten as Rich markup.
+    import eventcomposer.local.session as session
+    from eventcomposer.local.server import LocalServerUnavailable
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise LocalServerUnavailable(
+            "the embedded local EventBridge needs the 'local' extra: "
+            "pip install 'eventcomposer[local]'"
+        )
+
+    monkeypatch.setattr(session, "start_local", unavailable)
+    app = EventComposerApp(AwsSettings(local=True), presets_dir)
+    async with app.run_test() as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: "could not start" in app.status_text)
+        assert "pip install 'eventcomposer[local]'" in app.status_text

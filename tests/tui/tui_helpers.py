@@ -12,6 +12,7 @@ from textual import on
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.worker import WorkerCancelled
 
 from eventcomposer.tui.backend import Backend
 from eventcomposer.tui.messages import WatchRequest
@@ -44,6 +45,11 @@ class WatchingHost(App[None]):
         self.watching.stop_all()
 
 
+def told(app: App[Any]) -> list[tuple[str, str]]:
+    """(message, title) of every notification the app showed, oldest first."""
+    return list(app.__dict__.get("told", []))
+
+
 async def wait_for(
     pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15.0
 ) -> None:
@@ -66,8 +72,19 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let debounced editor messages and workers finish."""
     await ready(pilot)
     await pilot.pause(0.3)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
     await pilot.pause()
+
+
+async def workers_done(pilot: Pilot[Any]) -> None:
+    """Wait for the app's workers; one cancelled meanwhile (an exclusive worker replaced by a
+    newer run, as the rules panel's are) is not an error: wait for what replaced it."""
+    for _ in range(20):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await pilot.pause()
 
 
 def fill(app: EventComposerApp, source: str, detail_type: str, detail: dict[str, Any]) -> None:
