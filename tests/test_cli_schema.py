@@ -46,7 +46,7 @@ def test_sample_writes_a_preset_that_validates_and_the_same_seed_is_byte_identic
     assert code == 0, err
     assert out.encode() == first  # stdout and the file: the same bytes for the same seed
     assert b"schema: schemas/order-placed.json" in first
-    code, out, err = cli("validate", "presets/orders/placed.yaml")
+    code, out, err = cli("validate", "presets/orders/placed.yaml", endpoint=False)
     assert code == 0, err
     assert "3 entries valid" in out
     code, _, err = cli(
@@ -95,7 +95,7 @@ def _violating_preset(project: Path) -> Path:
 
 def test_validate_reports_each_violation_with_path_and_line_exit_2(cli: Run, project: Path) -> None:
     path = _violating_preset(project)
-    code, _out, err = cli("validate", str(path))
+    code, _out, err = cli("validate", str(path), endpoint=False)
     assert code == 2
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(lines) == 3
@@ -104,7 +104,7 @@ def test_validate_reports_each_violation_with_path_and_line_exit_2(cli: Run, pro
     assert "$.items[0].sku: 'SKU-1' does not match" in err and f"({path}:16)" in err
     assert "$.shipping.country" in err and f"({path}:14)" in err
     assert "[schema schemas/order-placed.json]" in err
-    code, _, err = cli("validate", "--no-schema", str(path))
+    code, _, err = cli("validate", "--no-schema", str(path), endpoint=False)
     assert code == 0, err
 
 
@@ -152,7 +152,7 @@ def test_an_entry_schema_json_string_detail_reports_the_detail_line(
         "    schema: ../schemas/order-placed.json\n    Detail: |\n"
         + "".join(f"      {line}\n" for line in detail.splitlines())
     )
-    code, _, err = cli("validate", str(path))
+    code, _, err = cli("validate", str(path), endpoint=False)
     assert code == 2
     assert "$.orderId: 'not-a-uuid' is not a 'uuid' (Detail line 2)" in err
     assert "$: 'amount' is a required property (Detail line 1)" in err

@@ -315,6 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
+        parents=[
+            _shared_options(
+                True, ("profile", "region", "timeout"), title="connection (registry schemas only)"
+            )
+        ],
         help="validate presets without sending",
         description="Check presets (and AWS CLI input) as send would, without connecting. "
         "Exit 0 all valid, 2 some problem (each one named with file, entry, field and line).",

@@ -269,7 +269,8 @@ class EventComposerApp(App[int]):
             await self.show_state()
 
     async def on_detail_editor_validated(self, event: DetailEditor.Validated) -> None:
-        await self.show_state()
+        if self.query("#detail-message"):  # not after the app has closed (it is debounced)
+            await self.show_state()
 
     @on(EntrySelected)
     async def _entry_selected(self, event: EntrySelected) -> None:

@@ -545,7 +545,7 @@ async def test_saving_a_preset_keeps_its_expectations(
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        tree = app.query_one(PresetsBrowser).tree
+        tree = app.query_one(PresetsBrowser).file_tree
         node = next(
             n for n in _walk(tree.root) if n.data is not None and n.data.name == "routing.yaml"
         )
