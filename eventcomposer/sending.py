@@ -297,6 +297,8 @@ class SendResult:
     record_id: str | None = None
     destination: Destination | None = None
     refused: str | None = None
+    #: The bus that does not exist, when that is why nothing was sent.
+    missing_bus: str | None = None
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_origins: list[str] = field(default_factory=list)
@@ -392,6 +394,7 @@ class SendService:
             for check in self.check_buses(plan.buses):
                 if check.exists is False:
                     result.refused = check.message
+                    result.missing_bus = check.bus
                     return result
                 if check.exists is None:
                     result.warnings.append(check.message)

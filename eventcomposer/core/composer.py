@@ -76,6 +76,21 @@ class EntryCheck:
                 out.setdefault(problem.field, problem)
         return out
 
+    def detail_note(self) -> str:
+        """Every problem of the Detail, as the editor's heading says it: the first in full, the
+        others (schema violations, say) by their path and line."""
+        details = [p for p in self.problems if p.field == "Detail"]
+        if not details:
+            return ""
+        note = f"Detail {details[0].message}"
+        if len(details) > 1:
+            others = [
+                p.message.split(": ", 1)[0] + (f" (line {p.line})" if p.line else "")
+                for p in details[1:]
+            ]
+            note += f"  · {len(others)} more: " + "; ".join(others)
+        return note
+
 
 @dataclass(frozen=True)
 class SentMark:

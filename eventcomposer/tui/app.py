@@ -311,9 +311,7 @@ class EventComposerApp(App[int]):
         problems = check.by_field()
         self.form.show_problems(problems)
         detail = problems.get("Detail")
-        self.query_one("#detail-message", Static).update(
-            f"Detail {detail.message}" if detail else ""
-        )
+        self.query_one("#detail-message", Static).update(check.detail_note())
         self.query_one("#detail-head").set_class(detail is not None, "-invalid")
         if self._editor is not None:
             self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))

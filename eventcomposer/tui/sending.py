@@ -205,7 +205,12 @@ class SendController:
             return
         for warning in result.warnings:
             backend.to_ui(self.app.notify, warning, title="Note", severity="warning", timeout=8)
-        backend.to_ui(self.finished, result, plan, previous, result.refused)
+        refused = result.refused
+        if result.missing_bus is not None:  # in the TUI's terms: F2, not --bus
+            from eventcomposer.tui.bus_and_rules import missing_bus_message
+
+            refused = missing_bus_message(result.missing_bus)
+        backend.to_ui(self.finished, result, plan, previous, refused)
 
     def finished(
         self,

@@ -284,6 +284,24 @@ def test_missing_bus_message_says_f2() -> None:
     assert "F2" in message and "--bus" not in message
 
 
+async def test_a_send_to_a_missing_bus_says_f2(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    from textual.widgets import Static
+
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"amount": 1})
+        app.state.set_bus("no-such-bus")
+        await app.show_state()
+        await settle(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: not app.sends.sending and "Not sent" in app.status_text)
+        status = str(app.query_one("#status", Static).content)
+        assert "no-such-bus" in status and "F2" in status and "--bus" not in status
+
+
 async def test_oversized_entry_is_shown_by_the_detail(presets_dir: Path) -> None:
     app = EventComposerApp(OFFLINE, presets_dir)
     async with app.run_test(size=SIZE) as pilot:

@@ -80,6 +80,15 @@ async def test_a_presets_schema_checks_the_detail_as_you_type_with_path_and_line
         await wait_for(pilot, lambda: "$.items[0].quantity" in detail_message(app))
         problem = app.state.check().by_field()["Detail"]
         assert '"quantity": 0' in app.editor.text.splitlines()[problem.line - 1]
+        # Two at once: each by its path and line, above the editor.
+        app.editor.load_text(app.editor.text.replace('"amount": 150', '"amount": 50'))
+        await wait_for(pilot, lambda: "1 more" in detail_message(app))
+        shown = detail_message(app)
+        details = [p for p in app.state.check().problems if p.field == "Detail"]
+        assert len(details) == 2
+        for found in details:
+            assert found.message.split(": ", 1)[0] in shown
+        assert f"(line {details[1].line})" in shown
 
 
 async def test_new_entry_from_a_schema_file_is_a_valid_sample_and_is_saved_with_it(
