@@ -19,7 +19,11 @@ ENTRIES = [
 
 
 def send(cli: Run, proxy: FaultProxy, tmp_path: Path, *extra: str) -> tuple[int, dict, str]:
+    """Send ENTRIES through the proxy, one call at a time unless ``extra`` says otherwise: the
+    faults here are set by call number (adaptive concurrency has its own tests)."""
     path = write_json(tmp_path, ENTRIES)
+    if "--concurrency" not in extra:
+        extra = (*extra, "--concurrency", "1")
     code, out, err = cli(
         "send",
         "--entries",
