@@ -30,7 +30,7 @@ from eventcomposer.core.entries import Entry
 from eventcomposer.core.pacing import AdaptiveConcurrency, RateLimiter
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
 
-#: Per-entry error codes worth another try (PRODUCT.md, "PutEvents facts").
+#: Per-entry error codes worth another try (the PutEvents API reference lists which are transient).
 RETRYABLE_CODES = frozenset({"InternalFailure", "ThrottlingException"})
 #: Codes this tool gives entries that were not sent or whose outcome is unknown.
 NOT_SENT = "NotSent"

@@ -2,7 +2,8 @@
 
 Each problem names the entry (1-based, as users count), the field, what is wrong and the limit,
 so that a message can be shown as it is. AWS checks some of these only silently or not at all
-(see PRODUCT.md), and the local EventBridge checks almost none, so this is the one place they live.
+(a long DetailType, a missing bus), and the local EventBridge checks almost none, so this is the
+one place they live.
 """
 
 from __future__ import annotations
