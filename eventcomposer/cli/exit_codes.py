@@ -1,4 +1,4 @@
-"""Exit codes of every command: the contract in the README (0 ok, 1 failed, 2 bad, 3 unreachable)."""
+"""Exit codes of every command, as the README states them: 0, 1, 2 and 3."""
 
 OK = 0  # all entries accepted / pattern matched
 FAILED = 1  # some entry failed / no match
