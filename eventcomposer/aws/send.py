@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import queue
 import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -180,6 +181,10 @@ class Sender:
         # Per send: the calls in flight, the entries whose call has started and not been
         # recorded, and whether the send has given up on them (then workers record nothing).
         self._in_flight: dict[Future[list[int] | None], list[int]] = {}
+        #: Calls that finished, as their threads hand them over. The waiting thread reads this
+        #: queue (C-level, safe to interrupt) instead of concurrent.futures.wait, whose waiter
+        #: a Ctrl+C can leave locked, so that the calls could never hand their results over.
+        self._finished: queue.SimpleQueue[Future[list[int] | None]] = queue.SimpleQueue()
         self._sending: set[int] = set()
         self._abandoned = False
         self._errors: dict[int, int] = {}  # adaptive: failures other than throttling, by entry
@@ -245,7 +250,7 @@ class Sender:
             # Calls in flight finish and are recorded; a second Ctrl+C stops waiting for them
             # (what is still in flight then has no known outcome: see ``finally``).
             with contextlib.suppress(KeyboardInterrupt):
-                wait(list(self._in_flight))
+                self._wait_all(list(self._in_flight))
                 # A call whose thread started as the signal came is not in ``_in_flight``
                 # yet: wait for every call that went out to be recorded.
                 with self._recorded:
@@ -369,7 +374,9 @@ class Sender:
                 if should_stop and should_stop():
                     report.stopped = True
                     break
-                future = _start(self._send_call, entries, call, bus, report, attempt)
+                future = _start(
+                    self._finished, self._send_call, entries, call, bus, report, attempt
+                )
                 in_flight[future] = call
             if not in_flight:
                 if not delayed or report.stopped or fatal:
@@ -379,8 +386,7 @@ class Sender:
                     return retry
                 continue
             timeout = max(0.0, delayed[0][0] - time.monotonic()) if delayed else None
-            finished, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in self._next_finished(in_flight, timeout):
                 call = in_flight.pop(future)
                 again = future.result()
                 if again is None:  # stopped before it was sent
@@ -391,6 +397,28 @@ class Sender:
                     progress.advance(len(spent))
                 else:
                     retry += again
+
+    def _next_finished(
+        self, in_flight: dict[Future[list[int] | None], list[int]], timeout: float | None
+    ) -> list[Future[list[int] | None]]:
+        """The calls in flight that have finished: waits for one (up to ``timeout`` seconds,
+        None: as long as it takes), then takes every other that is done too."""
+        found: list[Future[list[int] | None]] = []
+        try:
+            found.append(self._finished.get(timeout=timeout))
+            while True:
+                found.append(self._finished.get_nowait())
+        except queue.Empty:
+            pass
+        return [f for f in found if f in in_flight]  # not a call of an earlier send
+
+    def _wait_all(self, futures: list[Future[list[int] | None]]) -> None:
+        """Until every one of ``futures`` is done (interruptible: a second Ctrl+C ends it)."""
+        pending = [f for f in futures if not f.done()]
+        while pending:
+            with contextlib.suppress(queue.Empty):
+                self._finished.get(timeout=0.1)
+            pending = [f for f in pending if not f.done()]
 
     def _send_call(
         self,
@@ -478,8 +506,11 @@ class Sender:
         return retry
 
 
-def _start(function: Callable[..., _T], *args: Any) -> Future[_T]:
-    """Run ``function`` on a new daemon thread (the caller bounds how many run at once).
+def _start(
+    finished: queue.SimpleQueue[Future[_T]], function: Callable[..., _T], *args: Any
+) -> Future[_T]:
+    """Run ``function`` on a new daemon thread (the caller bounds how many run at once); the
+    future goes on ``finished`` when it is done.
 
     Not a ThreadPoolExecutor: its threads are joined at exit, so a call left in flight by a
     second Ctrl+C would keep the process alive until it timed out."""
@@ -492,6 +523,8 @@ def _start(function: Callable[..., _T], *args: Any) -> Future[_T]:
             future.set_result(function(*args))
         except BaseException as exc:  # handed to the waiting thread by future.result()
             future.set_exception(exc)
+        finally:
+            finished.put(future)
 
     threading.Thread(target=run, name="put-events", daemon=True).start()
     return future
