@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.entries import Entry, EntryFormatError
-from eventcomposer.core.envelope import DEFAULT_ACCOUNT, DEFAULT_REGION
+from eventcomposer.core.envelope import DEFAULT_ACCOUNT, DEFAULT_REGION, account_region_from_arn
 from eventcomposer.core.fields import FIELDS
 from eventcomposer.core.history import MAX_ENTRIES_PER_RECORD, History, HistoryError, new_record
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
@@ -255,14 +255,6 @@ class RuleContext:
 
     account: str
     region: str
-
-
-def account_region_from_arn(arn: str | None) -> tuple[str, str] | None:
-    """(account, region) of an ARN, or None if it is not one."""
-    parts = (arn or "").split(":")
-    if len(parts) >= 6 and parts[0] == "arn" and parts[3] and parts[4]:
-        return parts[4], parts[3]
-    return None
 
 
 def rule_context(events_client: Any, bus: str | None = None) -> RuleContext:

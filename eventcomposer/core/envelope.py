@@ -51,3 +51,11 @@ def _event_time(text: str | None, now: datetime | None) -> str:
     moment = parse_time(text) if text and check_time(text) is None else now
     moment = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def account_region_from_arn(arn: str | None) -> tuple[str, str] | None:
+    """(account, region) of an ARN, or None if it is not one."""
+    parts = (arn or "").split(":")
+    if len(parts) >= 6 and parts[0] == "arn" and parts[3] and parts[4]:
+        return parts[4], parts[3]
+    return None

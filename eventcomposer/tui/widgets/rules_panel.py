@@ -26,7 +26,12 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.worker import get_current_worker
 
-from eventcomposer.core.envelope import DEFAULT_ACCOUNT, DEFAULT_REGION, event_for_entry
+from eventcomposer.core.envelope import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
+    account_region_from_arn,
+    event_for_entry,
+)
 from eventcomposer.core.rule_matching import RuleVerdict, Verdict, evaluate_rules
 from eventcomposer.core.rules import RuleInfo
 
@@ -76,11 +81,8 @@ def short_target(arn: str) -> str:
 
 def _account_region(rules: Sequence[RuleInfo]) -> tuple[str, str]:
     """The account and region events get on this bus, from a rule ARN (for patterns on them)."""
-    for rule in rules:
-        parts = rule.arn.split(":")
-        if len(parts) >= 6 and parts[0] == "arn" and parts[3] and parts[4]:
-            return parts[4], parts[3]
-    return DEFAULT_ACCOUNT, DEFAULT_REGION
+    found = (account_region_from_arn(rule.arn) for rule in rules)
+    return next((f for f in found if f is not None), (DEFAULT_ACCOUNT, DEFAULT_REGION))
 
 
 def delivery_text(check: DeliveryCheck) -> Text:
