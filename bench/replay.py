@@ -227,6 +227,18 @@ def preset_run(count: int, repeat: int, endpoint: str, tmp: Path) -> None:
     print(f"  ratio with --concurrency 2:          {lp / c2:.2f}x")
 
 
+def run_quota(args: argparse.Namespace, endpoint: str, tmp: Path) -> None:
+    """:func:`quota_run` with the command line's settings."""
+    quota_run(
+        endpoint,
+        args.quota_events,
+        args.quota_rate,
+        args.quota_delay,
+        args.quota_loop_events,
+        tmp,
+    )
+
+
 def quota_run(
     endpoint: str, events: int, quota: float, delay: float, loop_events: int, tmp: Path
 ) -> None:
@@ -347,25 +359,13 @@ def main() -> None:
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = start_server(port)
-    if args.only_quota:
+    if args.only_quota or args.only_preset:
         try:
             with tempfile.TemporaryDirectory() as tmp:
-                quota_run(
-                    endpoint,
-                    args.quota_events,
-                    args.quota_rate,
-                    args.quota_delay,
-                    args.quota_loop_events,
-                    Path(tmp),
-                )
-        finally:
-            server.terminate()
-            server.wait()
-        return
-    if args.only_preset:
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                preset_run(args.preset_events, args.repeat, endpoint, Path(tmp))
+                if args.only_quota:
+                    run_quota(args, endpoint, Path(tmp))
+                else:
+                    preset_run(args.preset_events, args.repeat, endpoint, Path(tmp))
         finally:
             server.terminate()
             server.wait()
@@ -455,14 +455,7 @@ def main() -> None:
                 loop_replay = float(loop_run.stdout.split()[-1])  # its sending time only
                 paced = summary_rate([*send, "--repeat", str(args.paced), "--rate", "200"])
             if args.quota_events:
-                quota_run(
-                    endpoint,
-                    args.quota_events,
-                    args.quota_rate,
-                    args.quota_delay,
-                    args.quota_loop_events,
-                    Path(tmp),
-                )
+                run_quota(args, endpoint, Path(tmp))
     finally:
         server.terminate()
         server.wait()
