@@ -85,8 +85,7 @@ class FaultProxy:
         self.throttled_calls = 0
         self.in_flight = 0
         self.max_in_flight = 0
-        self.first_forward: float | None = None
-        self.last_forward: float | None = None
+        self.arrivals: list[tuple[float, int]] = []  # (when, entries) of each PutEvents call
         self._tokens = 0.0
         self._refilled: float | None = None
         self._timer: threading.Timer | None = None
@@ -137,12 +136,16 @@ class FaultProxy:
             server.shutdown()
             server.server_close()
 
-    def forwarded_rate(self) -> float:
-        """Entries forwarded per second, from the first forwarded call to the last."""
-        if self.first_forward is None or self.last_forward is None:
+    def request_rate(self) -> float:
+        """Entries per second the client sent, from when its PutEvents calls arrived.
+
+        Calls paced at ``rate`` start ``entries / rate`` apart, so the entries of every call
+        but the last are what the span from the first arrival to the last one carried."""
+        if len(self.arrivals) < 2:
             return 0.0
-        span = self.last_forward - self.first_forward
-        return self.forwarded_entries / span if span > 0 else 0.0
+        span = self.arrivals[-1][0] - self.arrivals[0][0]
+        carried = sum(entries for _, entries in self.arrivals[:-1])
+        return carried / span if span > 0 else 0.0
 
     def _take(self, wanted: int) -> int:
         """Entries of a call of ``wanted`` the quota lets through now (all without a quota)."""
@@ -198,6 +201,7 @@ class FaultProxy:
         entries = request.get("Entries", [])
         with self._lock:
             self.calls.append(entries)
+            self.arrivals.append((time.monotonic(), len(entries)))
             rule = self.fail_entry
             fault = self.fault_on(len(self.calls)) if self.fault_on else None
         if self.delay:
@@ -248,12 +252,9 @@ class FaultProxy:
                 answered = json.loads(payload or b"{}").get("Entries", [])
             except ValueError:
                 answered = []
-        now = time.monotonic()
         with self._lock:
             self.forwarded.append(sent)
             self.forwarded_entries += len(sent)
-            self.first_forward = self.first_forward or now
-            self.last_forward = now
             for position, entry in enumerate(sent):
                 key = self.marker(entry) if self.marker else None
                 result = answered[position] if position < len(answered) else {}
