@@ -364,6 +364,7 @@ class SendService:
         rate: float | None = None,
         on_progress: ProgressCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
+        on_stopping: Callable[[int], None] | None = None,
         check_buses: bool = True,
         record: bool = True,
     ) -> SendResult:
@@ -376,7 +377,8 @@ class SendService:
 
         ``concurrency`` is the calls in flight (1, the default: one at a time, in order), or
         None to adapt it to what the endpoint takes (:class:`AdaptiveConcurrency`); a plan of
-        one call (10 entries or fewer) is always sent as one call at a time."""
+        one call (10 entries or fewer) is always sent as one call at a time. ``on_stopping``:
+        see :meth:`Sender.send`."""
         from eventcomposer.aws.send import Sender, SendReport
 
         result = SendResult(destination=self.destination())
@@ -488,6 +490,7 @@ class SendService:
                     should_stop=should_stop,
                     numbers=numbers,
                     more=more,
+                    on_stopping=on_stopping,
                 )
                 _extend(report, part)
                 done = len(report.outcomes)

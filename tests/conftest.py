@@ -123,8 +123,13 @@ def delivered(sqs_client: Any) -> Callable[..., list[dict[str, Any]]]:
     """``delivered(queue_name, marker)``: events in the queue whose JSON contains ``marker``.
 
     Waits up to ``timeout`` seconds for at least ``count`` of them. Tests run one at a time, so
-    messages without the marker are stale leftovers of earlier tests and are deleted too.
+    messages without the marker are stale leftovers of earlier tests and are deleted too; the
+    demo queues are emptied before the test starts, so that a replay an earlier test sent to
+    them (thousands of events) is never read through one message at a time.
     """
+    demo = sqs_client.list_queues(QueueNamePrefix="demo-").get("QueueUrls", [])
+    for url in demo:
+        sqs_client.purge_queue(QueueUrl=url)
 
     def read(queue: str, marker: str, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
         url = sqs_client.get_queue_url(QueueName=queue)["QueueUrl"]

@@ -164,7 +164,10 @@ def test_a_second_ctrl_c_stops_while_a_call_is_in_flight(tmp_path: Path, proxy: 
     process = start_send(tmp_path, proxy, "--repeat", "20", "--timeout", "60")
     wait_for(lambda: len(proxy.calls) == 1)
     process.send_signal(signal.SIGINT)  # the first: waits for the call in flight...
-    time.sleep(0.5)
+    assert process.stderr is not None
+    said = process.stderr.readline()  # (and says so: a second signal is then never merged
+    assert said.startswith("stopping: waiting for the 1 call in flight"), said  # with it)
+    assert "Ctrl+C again to stop now" in said
     assert process.poll() is None
     process.send_signal(signal.SIGINT)  # ...the second: not any longer
     seconds, out, err = finish(process, timeout=30)

@@ -201,6 +201,7 @@ class Sender:
         should_stop: Callable[[], bool] | None = None,
         numbers: Sequence[int] | None = None,
         more: MoreEntries | None = None,
+        on_stopping: Callable[[int], None] | None = None,
     ) -> SendReport:
         """Send ``entries`` (to ``bus`` unless an entry names its own) and report each outcome.
 
@@ -210,6 +211,9 @@ class Sender:
         ``more`` (adaptive concurrency only) is asked for the next entries and their numbers
         when every call of those given has started, until it answers None: a long replay goes
         through one send, and the calls in flight never drain between its chunks.
+
+        ``on_stopping`` is told, on the caller's thread, how many calls are still in flight
+        when a Ctrl+C comes and they are waited for (not called when none are).
         """
         started = time.perf_counter()
         entries = list(entries)
@@ -250,6 +254,8 @@ class Sender:
             # Calls in flight finish and are recorded; a second Ctrl+C stops waiting for them
             # (what is still in flight then has no known outcome: see ``finally``).
             with contextlib.suppress(KeyboardInterrupt):
+                if on_stopping and self._in_flight:
+                    on_stopping(len(self._in_flight))
                 self._wait_all(list(self._in_flight))
                 # A call whose thread started as the signal came is not in ``_in_flight``
                 # yet: wait for every call that went out to be recorded.

@@ -125,6 +125,7 @@ def send_plan(
                     concurrency=getattr(args, "concurrency", 1),  # None: adaptive
                     rate=getattr(args, "rate", 0) or None,
                     on_progress=on_progress,
+                    on_stopping=_say_stopping,
                 )
     except AwsProblem as problem:
         error(str(problem))
@@ -133,6 +134,16 @@ def send_plan(
         error(str(exc))
         return exit_codes.BAD_INPUT
     return _finish(args, result)
+
+
+def _say_stopping(in_flight: int) -> None:
+    calls = "1 call" if in_flight == 1 else f"{in_flight:,} calls"
+    err.print(
+        f"stopping: waiting for the {calls} in flight to finish "
+        "(Ctrl+C again to stop now; their outcome will then be unknown)",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _finish(args: argparse.Namespace, result: SendResult) -> int:
