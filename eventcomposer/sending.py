@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.core.daemon_pool import DaemonPool
 from eventcomposer.core.entries import Entry, EntryFormatError
 from eventcomposer.core.envelope import DEFAULT_ACCOUNT, DEFAULT_REGION, account_region_from_arn
 from eventcomposer.core.fields import FIELDS
@@ -47,6 +47,8 @@ CHUNK_ENTRIES = 500
 ADAPTIVE_CHUNK_ENTRIES = 1000
 #: After a stop, at most this many entries not yet built are listed as NotSent.
 MAX_LISTED_NOT_SENT = 100_000
+#: The threads a replay's next chunk is built on while the current one is sent.
+_BUILDERS = DaemonPool("build-chunk")
 
 
 # -- what is sent -----------------------------------------------------------------------------
@@ -448,7 +450,7 @@ class SendService:
                 late.append(chunk.late)
             if concurrency is None and chunk.entries and not (chunk.problems or chunk.late):
                 # While this chunk is sent, the next one is built.
-                upcoming = _in_background(build)
+                upcoming = _BUILDERS.submit(build)
             return chunk
 
         def hand(chunk: _Chunk, first: int) -> tuple[list[Entry], list[int]]:
@@ -599,20 +601,6 @@ class _Chunk:
     problems: list[Problem] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
     late: TemplateError | None = None
-
-
-def _in_background(function: Callable[[], _Chunk]) -> Future[_Chunk]:
-    """Run ``function`` on a daemon thread (a stopped send doesn't wait for it)."""
-    future: Future[_Chunk] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(function())
-        except BaseException as exc:  # handed to the sending thread by future.result()
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="build-chunk", daemon=True).start()
-    return future
 
 
 def _extend(report: SendReport, part: SendReport) -> None:

@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.core.batching import plan_calls
+from eventcomposer.core.daemon_pool import DaemonPool
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.pacing import AdaptiveConcurrency, RateLimiter
 from eventcomposer.core.validation import DEFAULT_LIMITS, Limits, parse_time
@@ -40,7 +41,8 @@ THROTTLED = "ThrottlingException"
 #: The most calls in flight adaptive concurrency goes to (the CLI's --concurrency bound).
 MAX_ADAPTIVE_CONCURRENCY = 64
 
-_T = TypeVar("_T")
+#: The threads PutEvents calls run on (kept between calls and sends).
+_CALLS = DaemonPool("put-events")
 
 
 @dataclass(frozen=True)
@@ -380,8 +382,8 @@ class Sender:
                 if should_stop and should_stop():
                     report.stopped = True
                     break
-                future = _start(
-                    self._finished, self._send_call, entries, call, bus, report, attempt
+                future = _CALLS.submit(
+                    self._send_call, entries, call, bus, report, attempt, finished=self._finished
                 )
                 in_flight[future] = call
             if not in_flight:
@@ -510,30 +512,6 @@ class Sender:
             if report.problem and report.problem.retryable:
                 report.problem = None  # a later call went through
         return retry
-
-
-def _start(
-    finished: queue.SimpleQueue[Future[_T]], function: Callable[..., _T], *args: Any
-) -> Future[_T]:
-    """Run ``function`` on a new daemon thread (the caller bounds how many run at once); the
-    future goes on ``finished`` when it is done.
-
-    Not a ThreadPoolExecutor: its threads are joined at exit, so a call left in flight by a
-    second Ctrl+C would keep the process alive until it timed out."""
-    future: Future[_T] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(function(*args))
-        except BaseException as exc:  # handed to the waiting thread by future.result()
-            future.set_exception(exc)
-        finally:
-            finished.put(future)
-
-    threading.Thread(target=run, name="put-events", daemon=True).start()
-    return future
 
 
 def _fatal(problem: AwsProblem | None) -> bool:

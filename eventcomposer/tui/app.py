@@ -52,6 +52,7 @@ from eventcomposer.tui.widgets.presets_browser import PresetsBrowser
 from eventcomposer.tui.widgets.results_table import ResultsTable
 from eventcomposer.tui.widgets.send_progress import SendProgress
 from eventcomposer.tui.widgets.size_meter import SizeMeter
+from eventcomposer.tui.widgets.static_text import show_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -311,7 +312,7 @@ class EventComposerApp(App[int]):
         problems = check.by_field()
         self.form.show_problems(problems)
         detail = problems.get("Detail")
-        self.query_one("#detail-message", Static).update(check.detail_note())
+        show_text(self.query_one("#detail-message", Static), check.detail_note())
         self.query_one("#detail-head").set_class(detail is not None, "-invalid")
         if self._editor is not None:
             self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))

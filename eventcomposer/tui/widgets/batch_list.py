@@ -14,6 +14,7 @@ from textual.widgets import ListItem, ListView, Static
 
 from eventcomposer.core.entries import Entry
 from eventcomposer.tui.messages import BatchAction, EntrySelected
+from eventcomposer.tui.widgets.static_text import show_text
 
 
 def short_source(source: str) -> str:
@@ -77,7 +78,7 @@ The entries sent together in one PutEvents call (at most 10). **Up/Down** select
         """Show ``entries``; ``invalid`` holds 0-based indexes of entries with problems."""
         async with self._lock:  # one rebuild at a time: they await mounting
             view = self.list_view
-            self.query_one("#batch-title", Static).update(f"Batch · {len(entries)} of 10")
+            show_text(self.query_one("#batch-title", Static), f"Batch · {len(entries)} of 10")
             items = list(view.query(ListItem))
             labels = [list(item.query(Static)) for item in items]
             with self.prevent(ListView.Highlighted):
@@ -89,7 +90,7 @@ The entries sent together in one PutEvents call (at most 10). **Up/Down** select
                     )
                 else:
                     for i, (found, entry) in enumerate(zip(labels, entries, strict=True)):
-                        found[0].update(entry_label(i + 1, entry, i in invalid))
+                        show_text(found[0], entry_label(i + 1, entry, i in invalid))
                 view.index = selected
 
     def action_batch(self, action: str) -> None:

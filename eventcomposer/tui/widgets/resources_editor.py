@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from eventcomposer.tui.messages import ResourcesChanged
 from eventcomposer.tui.widgets.action_link import ActionLink
+from eventcomposer.tui.widgets.static_text import show_text
 from eventcomposer.tui.widgets.validated_field import FieldInput
 
 
@@ -75,7 +76,7 @@ focused one; the buttons work too.
             self.call_after_refresh(target.scroll_visible, animate=False)
 
     def set_message(self, message: str | None) -> None:
-        self.query_one(".resources-head .field-message", Static).update(message or "")
+        show_text(self.query_one(".resources-head .field-message", Static), message or "")
         self.set_class(bool(message), "-invalid")
 
     @on(Input.Changed, ".resource-input")

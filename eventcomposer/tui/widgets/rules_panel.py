@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from eventcomposer.core.entries import Entry
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
+from eventcomposer.tui.widgets.static_text import show_text
 
 #: Seconds to wait after the last edit before evaluating.
 DEBOUNCE = 0.1
@@ -476,11 +477,11 @@ received: **✓ predicted, ✓ delivered**, or a **⚠ MISMATCH**.
     # -- view ----------------------------------------------------------------------------------
 
     def _set_title(self) -> None:
-        self.query_one("#rules-title", Static).update(f"Rules on {bus_name(self.bus)}")
+        show_text(self.query_one("#rules-title", Static), f"Rules on {bus_name(self.bus)}")
 
     def _set_status(self, message: str, error: bool = False) -> None:
         status = self.query_one("#rules-status", Static)
-        status.update(Text(message))
+        show_text(status, Text(message))
         status.set_class(error, "-error")
 
     def _update_status(self) -> None:

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from eventcomposer.tui.widgets.static_text import show_text
+
 
 def leaves_alt_keys(key: str) -> bool:
     """Alt+key is the composer's (Alt+D and the like jump to a pane, Alt+N starts a new
@@ -57,5 +59,5 @@ class ValidatedField(Horizontal):
     def set_message(self, message: str | None) -> None:
         """Show ``message`` (a problem) beside the input, or clear it."""
         static = self.query_one(".field-message", Static)
-        static.update(message or "")
+        show_text(static, message or "")
         self.set_class(bool(message), "-invalid")
