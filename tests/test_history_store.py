@@ -205,7 +205,7 @@ def test_concurrent_senders_at_the_bound_lose_no_record(
 ) -> None:
     data = tmp_path / "data"
     history = History(data / "history.sqlite3")
-    for n in range(480):  # near the bound of 500
+    for n in range(485):  # near the bound of 500
         history.append(record(n))
     env = {
         **os.environ,
@@ -221,7 +221,7 @@ def test_concurrent_senders_at_the_bound_lose_no_record(
                 "-c",
                 _WRITER,
                 f"p{i}",
-                "25",
+                "10",
                 local_settings.endpoint_url or "",
                 str(tmp_path),
             ],
@@ -242,6 +242,6 @@ def test_concurrent_senders_at_the_bound_lose_no_record(
         for r in records
         if r.origin == "cli" and r.endpoint == local_settings.endpoint_url
     }
-    assert sent == {f"p{i}-{n}" for i in range(3) for n in range(25)}  # all 75 kept
-    # and what was trimmed is the oldest: the 425 newest of the earlier records remain
-    assert labels(history)[75:] == [f"send {n}" for n in range(479, 54, -1)]
+    assert sent == {f"p{i}-{n}" for i in range(3) for n in range(10)}  # all 30 kept
+    # and what was trimmed is the oldest: the 470 newest of the earlier records remain
+    assert labels(history)[30:] == [f"send {n}" for n in range(484, 14, -1)]
