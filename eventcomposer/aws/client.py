@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 
 from eventcomposer import __version__
@@ -14,9 +17,33 @@ from eventcomposer.aws.errors import AwsProblem, describe_error
 from eventcomposer.aws.settings import LOCAL_CREDENTIALS, LOCAL_REGION, AwsSettings, env_endpoint
 
 
+class _SearchPaths(list[str]):
+    """A loader's search paths, each once: boto3 appends its own data folder to the loader of
+    every session it makes, so a loader shared by many sessions would grow by one each time."""
+
+    def append(self, path: str) -> None:
+        if path not in self:
+            super().append(path)
+
+
+@functools.cache
+def _shared_loader() -> botocore.loaders.Loader:
+    """One loader of botocore's data files (service models, endpoints) for every session.
+
+    Each new session otherwise reads and parses those JSON files again: about 60 ms of CPU per
+    client, paid by every command and by the TUI for each client it makes. (The loader caches
+    what it has read; sessions keep their own credentials, profile and region. Its search paths
+    have no public setter.)"""
+    loader = botocore.loaders.create_loader()
+    loader._search_paths = _SearchPaths(loader.search_paths)  # type: ignore[attr-defined]
+    return loader
+
+
 def make_session(settings: AwsSettings) -> boto3.Session:
     """A boto3 session: --profile and --region over boto3's own environment variables."""
-    kwargs: dict[str, Any] = {}
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    kwargs: dict[str, Any] = {"botocore_session": core}
     if settings.local:
         kwargs.update(LOCAL_CREDENTIALS)
         kwargs["region_name"] = settings.region or LOCAL_REGION
@@ -46,9 +73,9 @@ def client(settings: AwsSettings, service: str = "events", *, retries: bool = Tr
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
     session = make_session(settings)
-    if not (settings.endpoint_url or env_endpoint()):
-        _check_region(session, service)
     try:
+        if not (settings.endpoint_url or env_endpoint()):
+            _check_region(session, service)
         make: Any = session.client  # any service by name (the stubs type each one by its literal)
         return make(service, **kwargs)
     except Exception as exc:  # NoRegionError, ProfileNotFound, bad endpoint URL
