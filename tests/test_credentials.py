@@ -92,3 +92,26 @@ def test_credentials_are_never_written(
             assert secret.encode() not in text, f"{secret[:6]}… written to {path}"
     for secret in (SECRET_KEY_ID, SECRET_KEY, SESSION_TOKEN):
         assert secret not in logged.out + logged.err
+
+
+def test_sessions_share_botocores_data_but_keep_their_own_profile() -> None:
+    """Clients share one loader of botocore's model files (a client is cheap to make); each
+    keeps the credentials and region of its own profile."""
+    from eventcomposer.aws.client import client, make_session
+
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(
+        "[profile one]\nregion = eu-west-1\n[profile two]\nregion = ap-southeast-2\n"
+    )
+    Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).write_text(
+        "[one]\naws_access_key_id = AKIAONE\naws_secret_access_key = s1\n"
+        "[two]\naws_access_key_id = AKIATWO\naws_secret_access_key = s2\n"
+    )
+    for _ in range(3):
+        for profile, key, region in (
+            ("one", "AKIAONE", "eu-west-1"),
+            ("two", "AKIATWO", "ap-southeast-2"),
+        ):
+            settings = AwsSettings(profile=profile)
+            credentials = make_session(settings).get_credentials()
+            assert credentials is not None and credentials.access_key == key
+            assert client(settings).meta.region_name == region
