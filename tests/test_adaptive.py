@@ -226,7 +226,9 @@ def test_the_default_adapts_upwards_and_rate_caps_it(
         assert proxy.throttled_entries == 0
         assert 150 <= proxy.request_rate() <= 240  # --rate 200 holds (unpaced: > 600)
         settled = re.search(r"settled at (\d+) in flight \(peak (\d+)", err)
-        assert settled and int(settled.group(2)) <= 4  # what the rate needs, not 64 waiting
+        # What the rate needs (about one call in flight at 50 ms a call, a few more when a
+        # loaded machine delays one), not the 64 that would queue up in the rate limiter.
+        assert settled and int(settled.group(2)) <= 8
         assert_exactly_once(proxy, 100)
 
 
