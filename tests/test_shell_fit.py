@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, Run
 
+from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.cli.main import build_parser
 
 try:
@@ -97,13 +98,17 @@ def test_a_pipe_closed_early_ends_quietly_with_the_usual_exit_status(tmp_path: P
     assert "Traceback" not in err and "BrokenPipe" not in err and err == ""
 
 
-def test_a_table_written_to_a_pipe_is_not_cut_at_80_columns(tmp_path: Path) -> None:
-    done = run("rules", str(PRESETS / "order-placed-large.yaml"), "--local", "--targets")
+def test_a_table_written_to_a_pipe_is_not_cut_at_80_columns(
+    tmp_path: Path, local_settings: AwsSettings
+) -> None:
+    local = ["--endpoint-url", local_settings.endpoint_url or "", "--region", "us-east-1"]
+    keys = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+    done = run("rules", str(PRESETS / "order-placed-large.yaml"), *local, "--targets", env=keys)
     assert done.returncode == 0, done.stderr
     assert "…" not in done.stdout
     assert max(len(line) for line in done.stdout.splitlines()) > 80
-    data = {"EVENTCOMPOSER_DATA_DIR": str(tmp_path)}
-    assert run("send", str(PRESETS / "refund-issued.yaml"), "--local", env=data).returncode == 0
+    data = {"EVENTCOMPOSER_DATA_DIR": str(tmp_path), **keys}
+    assert run("send", str(PRESETS / "refund-issued.yaml"), *local, env=data).returncode == 0
     done = run("history", env=data)
     assert done.returncode == 0, done.stderr
     header = next(line for line in done.stdout.splitlines() if "Id" in line)
