@@ -104,7 +104,7 @@ def test_slow_calls_shrink_it_and_it_stays_within_bounds() -> None:
 def test_a_throttled_replay_with_5xx_ends_with_every_event_accepted_exactly_once(
     cli: Run, tmp_path: Path, local_settings: AwsSettings
 ) -> None:
-    events = 2500  # more than one chunk of the send service (1,000 entries while adapting)
+    events = 1500  # more than one chunk of the send service (1,000 entries while adapting)
     # Each entry meets at most one failure that is not throttling (3 would fail it: the bounded
     # retry doing its job, not a loss): a per-entry InternalFailure for every 37th the first
     # time, and a whole call refused with a 500 every 40 calls, when none of its entries failed.
