@@ -201,18 +201,19 @@ class EventComposerApp(App[int]):
         # Unsaved work of a composer that did not quit cleanly comes back before the rest of
         # the form is shown (a read of one small file).
         restored = False if probing else self.drafts.restore()
-        await self.form.mount_rest()
-        editor = DetailEditor(self.state.entry.detail, id="detail")
-        editor.validator = detail_check
-        await self.query_one("#detail-slot").mount(editor)
-        self._editor = editor
-        panel = RulesPanel(id="rules-panel")
-        await self.query_one("#side-panel").mount(panel)
-        self.bus_and_rules.panel = panel
-        if not probing:
-            self.preset_files.reload()
-        self.results.table  # noqa: B018 - creates and mounts the grid
-        await self.show_state(reload=True)
+        with self.batch_update():  # one layout for all of it, not one per mount
+            await self.form.mount_rest()
+            editor = DetailEditor(self.state.entry.detail, id="detail")
+            editor.validator = detail_check
+            await self.query_one("#detail-slot").mount(editor)
+            self._editor = editor
+            panel = RulesPanel(id="rules-panel")
+            await self.query_one("#side-panel").mount(panel)
+            self.bus_and_rules.panel = panel
+            if not probing:
+                self.preset_files.reload()
+            self.results.table  # noqa: B018 - creates and mounts the grid
+            await self.show_state(reload=True)
         self.drafts.on = not probing
         if restored:
             self.drafts.schedule()
@@ -300,36 +301,37 @@ class EventComposerApp(App[int]):
     async def show_state(self, reload: bool = False) -> None:
         """Render the model: the selected entry (``reload``: into the form and the editor),
         every problem by its field, sizes as sent, the batch, the header and the rules panel."""
-        state = self.state
-        if reload or self.form.entry_id != state.entry_id:
-            await self.form.show(state.entry_id, state.entry, {})
+        with self.batch_update():  # one layout for the whole model, not one per widget
+            state = self.state
+            if reload or self.form.entry_id != state.entry_id:
+                await self.form.show(state.entry_id, state.entry, {})
+                if self._editor is not None:
+                    self._editor.load_text(state.entry.detail)
+                    self._editor_entry = state.entry_id
+                    # The editor pretty-prints: the same Detail, not an edit.
+                    state.reformat_detail(state.entry_id, self._editor.text)
+            check = state.check()
+            problems = check.by_field()
+            self.form.show_problems(problems)
+            detail = problems.get("Detail")
+            show_text(self.query_one("#detail-message", Static), check.detail_note())
+            self.query_one("#detail-head").set_class(detail is not None, "-invalid")
             if self._editor is not None:
-                self._editor.load_text(state.entry.detail)
-                self._editor_entry = state.entry_id
-                # The editor pretty-prints: the same Detail, not an edit.
-                state.reformat_detail(state.entry_id, self._editor.text)
-        check = state.check()
-        problems = check.by_field()
-        self.form.show_problems(problems)
-        detail = problems.get("Detail")
-        show_text(self.query_one("#detail-message", Static), check.detail_note())
-        self.query_one("#detail-head").set_class(detail is not None, "-invalid")
-        if self._editor is not None:
-            self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))
-        meter = self.query_one(SizeMeter)
-        meter.limit = state.limits.request_bytes
-        meter.entry_bytes = check.size
-        meter.request_bytes = state.request_size()
-        await self.batch.show(state.entries, state.selected, state.invalid())
-        header = self.header
-        header.bus = state.bus_label
-        header.preset = state.preset_name
-        header.dirty = state.dirty
-        status = self.query_one("#status", Static)
-        if not state.refusal and status.has_class("-refusal"):
-            self.set_status("")
-        self.bus_and_rules.update_panel()
-        self.drafts.schedule()
+                self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))
+            meter = self.query_one(SizeMeter)
+            meter.limit = state.limits.request_bytes
+            meter.entry_bytes = check.size
+            meter.request_bytes = state.request_size()
+            await self.batch.show(state.entries, state.selected, state.invalid())
+            header = self.header
+            header.bus = state.bus_label
+            header.preset = state.preset_name
+            header.dirty = state.dirty
+            status = self.query_one("#status", Static)
+            if not state.refusal and status.has_class("-refusal"):
+                self.set_status("")
+            self.bus_and_rules.update_panel()
+            self.drafts.schedule()
 
     def mark_detail_error(self, line: int | None, column: int | None) -> None:
         if self._editor is not None:
