@@ -38,15 +38,18 @@ class ValidatedField(Horizontal):
         self.label = label
         self.placeholder = placeholder
         self.field_name = field_name
+        # Kept, not queried: the composer shows every field's problem after every edit.
+        self._input = FieldInput(placeholder=placeholder, compact=True, id=f"{id}-input")
+        self._message = Static("", classes="field-message")
 
     def compose(self) -> ComposeResult:
         yield Static(self.label, classes="field-label")
-        yield FieldInput(placeholder=self.placeholder, compact=True, id=f"{self.id}-input")
-        yield Static("", classes="field-message")
+        yield self._input
+        yield self._message
 
     @property
     def input(self) -> Input:
-        return self.query_one(Input)
+        return self._input
 
     @property
     def value(self) -> str:
@@ -54,10 +57,9 @@ class ValidatedField(Horizontal):
 
     @property
     def message(self) -> str:
-        return str(self.query_one(".field-message", Static).content)
+        return str(self._message.content)
 
     def set_message(self, message: str | None) -> None:
         """Show ``message`` (a problem) beside the input, or clear it."""
-        static = self.query_one(".field-message", Static)
-        show_text(static, message or "")
+        show_text(self._message, message or "")
         self.set_class(bool(message), "-invalid")
