@@ -51,12 +51,22 @@ class DaemonPool:
     def _work(self) -> None:
         while True:
             future, function, args, finished = self._jobs.get()
-            if future.set_running_or_notify_cancel():  # (not cancelled meanwhile)
-                try:
-                    future.set_result(function(*args))
-                except BaseException as exc:  # handed to the waiting thread by result()
-                    future.set_exception(exc)
-                if finished is not None:
-                    finished.put(future)
-            with self._lock:
-                self._idle += 1
+            if not future.set_running_or_notify_cancel():  # cancelled meanwhile
+                self._done()
+                continue
+            try:
+                result = function(*args)
+            except BaseException as exc:  # handed to the waiting thread by result()
+                self._done()
+                future.set_exception(exc)
+            else:
+                self._done()
+                future.set_result(result)
+            if finished is not None:
+                finished.put(future)
+
+    def _done(self) -> None:
+        """Idle again, before the caller hears of the result: a job it submits then is this
+        thread's, not a new thread's."""
+        with self._lock:
+            self._idle += 1
