@@ -16,8 +16,8 @@ every keystroke proportional to what is on screen instead:
   in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid.
 * TextArea's index of wrapped lines (``WrappedDocument``) sums every line for its height, once
   per rendered line, and renumbers every line below an edit that adds or removes one; without
-  soft wrap, ``_UnwrappedDocument`` makes the height a length and the renumbering a C-speed
-  slice of shared identity tables.
+  soft wrap, ``_UnwrappedDocument`` makes the height a length and its row tables computed
+  when read (row i is line i), so there is nothing to renumber.
 * The document's width is grown incrementally from the edited lines instead of measuring all.
 * Bracket matching under the cursor scans a bounded neighbourhood instead of the whole document.
 * The text is read, ``Changed`` posted and ``check_detail`` run only after a 150 ms pause in
@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import gc
 import json
+import operator
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
-from typing import ClassVar
+from typing import ClassVar, TypeVar, cast, overload
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -103,6 +104,7 @@ _THEME_NAMES = {
     "delimiter": "punctuation.delimiter",
 }
 _BRACKET_RE = re.compile(r"[\[\]{}()]")
+_Row = TypeVar("_Row")
 
 
 def pretty_json(text: str) -> str | None:
@@ -124,7 +126,7 @@ class _UnwrappedDocument(WrappedDocument):
     ``WrappedDocument.height`` sums over every line and TextArea asks for it once per rendered
     line; its ``wrap_range`` renumbers every line below an edit that adds or removes a line, in
     Python. Without soft wrap each line is one row (row == line index), so the height is a length
-    and the renumbered tables are slices of identity tables kept for the purpose.
+    and the two renumbered tables are ``_Rows``: computed when read, never stored per line.
     """
 
     @property
@@ -142,11 +144,8 @@ class _UnwrappedDocument(WrappedDocument):
         # Shared empty and [0] lists (never mutated in place): a list per line made a 300,000
         # line document cost half a second in allocations and the collections they trigger.
         self._wrap_offsets = [_NO_OFFSETS] * len(lines)
-        if any("\t" in line for line in lines):
-            self._tab_width_cache = [_tab_widths(line, self._tab_width) for line in lines]
-        else:
-            self._tab_width_cache = [_NO_TABS if line else _NO_OFFSETS for line in lines]
-        self._offset_to_line_info, self._line_index_to_offsets = _identity(len(lines))
+        self._tab_width_cache = _tab_table(lines, self._tab_width)
+        self._set_rows(len(lines))
 
     def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
         if self._width:
@@ -158,15 +157,19 @@ class _UnwrappedDocument(WrappedDocument):
         old_bottom = max(top, min(old_end[0], old_count - 1))
         new_bottom = max(top, min(new_end[0], line_count - 1))
         lines = self.document.lines[top : new_bottom + 1]
-        tab_width = self._tab_width
-        self._tab_width_cache[top : old_bottom + 1] = [
-            _tab_widths(line, tab_width) for line in lines
-        ]
+        self._tab_width_cache[top : old_bottom + 1] = _tab_table(lines, self._tab_width)
         self._wrap_offsets[top : old_bottom + 1] = [_NO_OFFSETS] * len(lines)
         if len(self._wrap_offsets) != line_count:  # an edit we misjudged: index it all again
             self.wrap(0)
         elif new_bottom - old_bottom or len(self._offset_to_line_info) != line_count:
-            self._offset_to_line_info, self._line_index_to_offsets = _identity(line_count)
+            self._set_rows(line_count)
+
+    def _set_rows(self, count: int) -> None:
+        """WrappedDocument's tables for ``count`` unwrapped lines: row i is (line i, section 0),
+        and line i is at rows [i]. Only read (indexed, sliced, measured) while unwrapped; a wrap
+        at a width builds WrappedDocument's own lists again."""
+        self._offset_to_line_info = cast("list[tuple[int, int]]", _Rows(count, _line_info))
+        self._line_index_to_offsets = cast("list[list[int]]", _Rows(count, _line_rows))
 
     def location_to_offset(self, location: Location) -> Offset:
         """As WrappedDocument's, without splitting the line into sections or re-tabbing it."""
@@ -177,21 +180,66 @@ class _UnwrappedDocument(WrappedDocument):
         return Offset(cells(self.document[row][:column], self._tab_width), row)
 
 
-_IDENTITY: tuple[list[tuple[int, int]], list[list[int]]] = ([], [])
+class _Rows(Sequence[_Row]):
+    """A read-only list of ``count`` items, item i being ``item(i)``, made when read.
+
+    The unwrapped index tables were a tuple and a list per line: 600,000 objects for a pasted
+    2.5 MB Detail, which took a tenth of a second to build and as long again in every full
+    garbage collection of the app afterwards."""
+
+    __slots__ = ("_count", "_item")
+
+    def __init__(self, count: int, item: Callable[[int], _Row]) -> None:
+        self._count = count
+        self._item = item
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_Row]: ...
+
+    def __getitem__(self, index: int | slice) -> _Row | list[_Row]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("row out of range")
+        return self._item(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, _Rows)):
+            return len(self) == len(other) and all(map(operator.eq, self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _line_info(row: int) -> tuple[int, int]:
+    return (row, 0)
+
+
+def _line_rows(line: int) -> list[int]:
+    return [line]
+
+
 #: A line's wrap offsets (none, unwrapped) and a tab-free line's tab widths, shared.
 _NO_OFFSETS: list[int] = []
 _NO_TABS: list[int] = [0]
+#: A tab-free line's tab widths by whether the line is empty (indexed by ``bool(line)``).
+_TAB_FREE = (_NO_OFFSETS, _NO_TABS)
 
 
-def _identity(count: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
-    """WrappedDocument's tables for ``count`` unwrapped lines: row i is (line i, section 0), and
-    line i is at row [i]. Sliced from shared tables (their items are never mutated in place)."""
-    global _IDENTITY
-    if len(_IDENTITY[0]) < count:
-        size = max(2 * count, 4096)
-        with gc_paused():
-            _IDENTITY = (list(zip(range(size), repeat(0))), [[i] for i in range(size)])
-    return _IDENTITY[0][:count], _IDENTITY[1][:count]
+def _tab_table(lines: Sequence[str], tab_width: int) -> list[list[int]]:
+    """What WrappedDocument keeps per line, the widths of its tabs, for ``lines``; looped over
+    at C speed when none holds a tab (the usual case: JSON is indented with spaces)."""
+    if any(map(str.__contains__, lines, repeat("\t"))):
+        return [_tab_widths(line, tab_width) for line in lines]
+    return list(map(_TAB_FREE.__getitem__, map(bool, lines)))
 
 
 def _tab_widths(line: str, tab_width: int) -> list[int]:
@@ -492,6 +540,8 @@ class JsonTextArea(TextArea):
 
 def _measure(lines: Sequence[str], tab_width: int) -> int:
     """The widest of ``lines`` in cells."""
+    if all(map(str.isascii, lines)) and all(map(str.isprintable, lines)):
+        return max(map(len, lines), default=0)  # a cell a character, tested at C speed
     widest = 0
     for line in lines:
         if 2 * len(line) > widest:  # a character is at most 2 cells wide
