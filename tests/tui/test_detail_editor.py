@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -17,7 +18,11 @@ from textual.binding import Binding
 from textual.document._wrapped_document import WrappedDocument
 from textual.pilot import Pilot
 from textual.widgets import TextArea
+from tui_helpers import fill, ready, settle
 
+from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.core.entries import compact_detail
+from eventcomposer.tui.app import EventComposerApp
 from eventcomposer.tui.widgets.detail_editor import DetailEditor, JsonTextArea, cells
 
 SIZE = (80, 24)
@@ -223,6 +228,80 @@ async def test_a_pasted_one_line_document_is_reformatted_once_valid() -> None:
         await wait_for(pilot, lambda: app.validated[-1][0] is not None)
         assert area.document.line_count == 1
         assert len(editor.text) == len(compact)
+
+
+async def test_a_paste_is_inserted_once_where_the_cursor_is() -> None:
+    app = EditorApp('{"a": ""}')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        area = editor.text_area
+        area.focus()
+        area.move_cursor((1, len('  "a": "')))
+        app.post_message(events.Paste("xyz"))
+        await wait_for(pilot, lambda: app.changed != [])
+        assert editor.text == '{\n  "a": "xyz"\n}'
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.changed[-1] == '{\n  "a": ""\n}')
+
+
+async def test_a_paste_over_the_whole_document_is_undone_and_redone_in_one_step() -> None:
+    """Ctrl+A, paste a long one-liner (reformatted once it is checked), Ctrl+Z: the document
+    from before the paste, not the one-liner (which would only be reformatted again)."""
+    pasted = big_detail(300 * 1024)
+    pretty = json.dumps(pasted, indent=2, ensure_ascii=False)
+    app = EditorApp('{"before": [1, 2, 3]}')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        area = editor.text_area
+        before = editor.text
+        area.focus()
+        area.select_all()
+        app.post_message(events.Paste(json.dumps(pasted, ensure_ascii=False)))
+        await wait_for(pilot, lambda: app.changed[-1:] == [pretty])
+        assert editor.text == pretty
+
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.changed[-1] == before)
+        assert editor.text == before
+        assert app.validated[-1] == (None, None, None)
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.changed[-1] == pretty)
+        assert editor.text == pretty
+        assert_unwrapped_view_consistent(area)
+
+
+async def test_undoing_a_paste_over_the_whole_detail_puts_the_old_one_back_in_the_model(
+    presets_dir: Path,
+) -> None:
+    """What the preview shows and Send sends follows Ctrl+Z and Ctrl+Y after a paste."""
+    app = EventComposerApp(AwsSettings(profile="dev", region="eu-west-1"), presets_dir)
+    pasted = big_detail(300 * 1024)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"order": 1})
+        await settle(pilot)
+        before = app.state.entry.detail
+        assert json.loads(before) == {"order": 1}
+        area = app.editor.text_area
+        await pilot.press("alt+d")
+        area.select_all()
+        app.post_message(events.Paste(json.dumps(pasted)))
+        await wait_for(pilot, lambda: area.document.line_count > 100)
+        await wait_for(pilot, lambda: app.state.entry.detail == app.editor.text)
+        assert json.loads(app.state.resolved()[0].detail) == pasted
+
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.state.entry.detail == before)
+        assert app.editor.text == before
+        assert app.state.resolved()[0].detail == compact_detail(before) == '{"order":1}'
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.state.entry.detail != before)
+        assert app.state.entry.detail == app.editor.text
+        assert json.loads(app.state.resolved()[0].detail) == pasted
 
 
 async def test_syntax_colours_come_from_the_theme() -> None:

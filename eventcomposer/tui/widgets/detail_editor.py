@@ -13,7 +13,8 @@ every keystroke proportional to what is on screen instead:
 * Lines longer than ``LONG_LINE`` characters are not tokenized (a 1 MiB line would be ~100,000
   styled spans), are cropped to the widget as soon as they are rendered, and are rendered in
   short pieces when they hold characters that aren't one cell wide (rich splits such segments
-  in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid.
+  in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid;
+  the reformat is part of the paste's step in the edit history (one Ctrl+Z undoes both).
 * TextArea's index of wrapped lines (``WrappedDocument``) sums every line for its height, once
   per rendered line, and renumbers every line below an edit that adds or removes one; without
   soft wrap, ``_UnwrappedDocument`` makes the height a length and its row tables computed
@@ -21,7 +22,8 @@ every keystroke proportional to what is on screen instead:
 * The document's width is grown incrementally from the edited lines instead of measuring all.
 * Bracket matching under the cursor scans a bounded neighbourhood instead of the whole document.
 * The text is read, ``Changed`` posted and ``check_detail`` run only after a 150 ms pause in
-  typing, and the JSON parse runs in a thread worker; stale results are ignored.
+  typing (after a paste or a reformat, at once), and the JSON parse runs in a thread worker;
+  stale results are ignored.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from textual.expand_tabs import expand_tabs_inline, get_tab_widths
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import (
@@ -56,7 +59,6 @@ from textual.widgets.text_area import (
     Edit,
     EditResult,
     Location,
-    Selection,
     WrappedDocument,
 )
 from textual.worker import get_current_worker
@@ -70,10 +72,6 @@ DEBOUNCE_SECONDS = 0.15
 
 LONG_LINE = 10_000
 """Lines longer than this (in characters) are not syntax-highlighted."""
-
-LARGE_DOCUMENT = 256 * 1024
-"""Above this many characters, a pretty-printed one-liner replaces the document as a new one
-(not as an undoable edit of every line)."""
 
 _SEGMENT_CHARS = 256
 """Longest piece a long non-ASCII line is rendered in (see ``JsonTextArea.get_line``)."""
@@ -276,19 +274,24 @@ class JsonTextArea(TextArea):
     """
 
     async def _on_paste(self, event: events.Paste) -> None:
-        """A long paste over the whole document (Ctrl+A, then paste an API response) is loaded
-        as a new document: inserted as an edit it took seconds for 2.5 MB (bench/editor.py
-        --large). The edit history starts again from it, as when a preset is opened."""
-        text = event.text
-        whole = self.selection == Selection(self.document.start, self.document.end)
-        if len(text) > LONG_LINE and not self.read_only and (whole or not self.text.strip()):
-            event.prevent_default()
-            event.stop()
-            # As it is: a one-liner is pretty-printed off the UI thread once it is checked.
-            self.load_text(text)
-            self.focus()
-            return
+        """A paste is an ordinary edit (Ctrl+Z takes it back, whatever its size: a 2.5 MB one
+        over the whole document costs tens of milliseconds), and one that is over at once: it
+        settles without waiting for the pause after typing."""
+        # Textual calls the handler of every class in the MRO: without this, TextArea's own
+        # would paste the text a second time.
+        event.prevent_default()
+        revision = self.revision
         await super()._on_paste(event)
+        if self.revision != revision:
+            self.settle_at_once = True
+
+    def join_last_edits(self) -> None:
+        """Make the last undo batch part of the one before it: one Ctrl+Z undoes both (the
+        reformat of a pasted one-liner with the paste: undone alone, the one-liner would be
+        reformatted again), one Ctrl+Y redoes both."""
+        batches = self.history._undo_stack
+        if len(batches) > 1:
+            batches[-2].extend(batches.pop())
 
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
         """Alt+key is the composer's (Alt+D and the like jump to a pane), not text."""
@@ -299,6 +302,9 @@ class JsonTextArea(TextArea):
         """The 0-based (row, column) of the marked error, if any."""
         self.revision = 0
         """Bumped by every change of the document (so the owner can cache its text)."""
+        self.settle_at_once = False
+        """Set by a change that is not typing (a paste, a reformat): the owner need not wait
+        for a pause in typing before reading the text. The owner resets it."""
         self._doc_width = 0
         # language=None: a plain Document, so no tree-sitter parse or query ever runs. The text
         # is loaded afterwards, so that it is split and indexed once rather than three times.
@@ -608,8 +614,12 @@ class DetailEditor(Widget):
         super().__init__(id=id, classes=classes)
         self._area = JsonTextArea(pretty_json(text) or text)
         self._generation = 0
-        self._last_edit = 0.0
-        self._pending = False
+        self._due = 0.0
+        """When the current burst of edits settles (monotonic seconds)."""
+        self._waiting = False
+        """Edits are waiting to settle (to be read, announced and validated)."""
+        self._timer: Timer | None = None
+        """The debounce timer, while one is armed."""
         self._announce = False
         self._debounce = DEBOUNCE_SECONDS
         self._cached_text: tuple[int, str] | None = None
@@ -673,11 +683,14 @@ class DetailEditor(Widget):
             self._replace_all(pretty)
         return True
 
-    def _replace_all(self, text: str) -> None:
-        """Replace the whole document as one undoable edit, keeping the cursor's row."""
+    def _replace_all(self, text: str, *, with_last_edit: bool = False) -> None:
+        """Replace the whole document as one undoable edit, keeping the cursor's row;
+        ``with_last_edit``: undone and redone together with the edit before it."""
         area = self._area
         row = area.cursor_location[0]
-        area.replace(text, (0, 0), area.document.end)
+        area.replace(text, (0, 0), area.document.end, maintain_selection_offset=False)
+        if with_last_edit:
+            area.join_last_edits()
         area.remeasure()
         area.move_cursor((min(row, area.document.line_count - 1), 0))
 
@@ -703,23 +716,41 @@ class DetailEditor(Widget):
     def _area_changed(self, event: TextArea.Changed) -> None:
         """Per-edit notification from the text area: O(1), only (re)arms the debounce."""
         event.stop()
-        self._schedule()
+        at_once, self._area.settle_at_once = self._area.settle_at_once, False
+        self._schedule(at_once=at_once)
 
-    def _schedule(self, announce: bool = True) -> None:
-        """Note an edit; one timer per burst (re-armed in ``_settle``, not per keystroke)."""
-        self._last_edit = time.monotonic()
+    def _schedule(self, announce: bool = True, at_once: bool = False) -> None:
+        """Note an edit; one timer per burst (re-armed in ``_settle``, not per keystroke).
+        ``at_once``: the edit is not typing (a paste), so the burst settles now."""
+        self._due = time.monotonic() + (0 if at_once else self._debounce)
         self._announce = self._announce or announce
-        if not self._pending:
-            self._pending = True
-            self.set_timer(self._debounce, self._settle)
+        self._waiting = True
+        if at_once:
+            self._stop_timer()
+            self.call_later(self._settle)
+        elif self._timer is None:
+            self._timer = self.set_timer(self._debounce, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._timer = None
+        self._settle()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def _settle(self) -> None:
         """Runs when the timer fires; re-arms until typing has paused for the debounce time."""
-        quiet = time.monotonic() - self._last_edit
-        if quiet < self._debounce:
-            self.set_timer(self._debounce - quiet, self._settle)
+        if not self._waiting:
+            return  # settled already (a paste's call came as well as the timer)
+        wait = self._due - time.monotonic()
+        if wait > 0:
+            if self._timer is None:
+                self._timer = self.set_timer(wait, self._timer_fired)
             return
-        self._pending = False
+        self._stop_timer()
+        self._waiting = False
         self._generation += 1
         text = self.text
         if self._announce:
@@ -750,17 +781,14 @@ class DetailEditor(Widget):
     @on(_Checked)
     def _checked(self, event: _Checked) -> None:
         event.stop()
-        if event.generation != self._generation or self._pending:
+        if event.generation != self._generation or self._waiting:
             return  # the text has changed since: a newer validation is on its way
         self.validations += 1
         result = event.result
         self.mark_error(result.line, result.column)
         self.post_message(self.Validated(self, result.problem, result.line, result.column))
         if event.pretty is not None and event.pretty != event.text:
-            if len(event.pretty) > LARGE_DOCUMENT:
-                # As a new document: an edit of every line costs seconds at this size.
-                row = self._area.cursor_location[0]
-                self._area.load_text(event.pretty)
-                self._area.move_cursor((min(row, self._area.document.line_count - 1), 0))
-            else:
-                self._replace_all(event.pretty)
+            # The edit that made the one-liner (a paste, say) and its reformat are one step
+            # of the history, and the reformatted text is announced without a pause.
+            self._area.settle_at_once = True
+            self._replace_all(event.pretty, with_last_edit=True)
