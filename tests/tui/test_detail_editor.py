@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.document._wrapped_document import WrappedDocument
 from textual.pilot import Pilot
 from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
 from tui_helpers import fill, ready, settle
 
 from eventcomposer.aws.settings import AwsSettings
@@ -344,6 +345,56 @@ async def test_a_long_line_of_wide_characters_renders_where_scrolled() -> None:
         visible = rendered[area.gutter_width :]
         first = scroll_x // 2 + scroll_x % 2  # a half-visible wide character shows as a space
         assert visible.lstrip(" ").startswith(line[first : first + 20])
+
+
+async def test_a_long_line_is_drawn_as_textarea_draws_it() -> None:
+    """A long line of one-cell characters is drawn from its visible part only; cell for cell
+    and style for style it is what TextArea's own rendering of the whole line shows."""
+    long = '  "k": "' + "ab[c]d" * 5_000 + '",'
+    app = EditorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        editor.debounce = 60.0  # no validation meanwhile: the error mark is set by hand
+        area = editor.text_area
+        area.load_text("{\n" + long + '\n  "m": [1, 2]\n}')
+        area.focus()
+        bracket = long.index("[", 20_000)
+        states: list[tuple[tuple[int, int], tuple[int, int]]] = [
+            ((1, 0), (1, 0)),
+            ((1, 15_000), (1, 15_000)),
+            ((1, len(long)), (1, len(long))),  # at the end, where TextArea's extra cell is
+            ((1, bracket), (1, bracket)),  # matched brackets
+            ((1, 100), (1, 20_000)),  # selected within the line
+            ((0, 1), (1, 700)),
+            ((1, 29_990), (3, 1)),
+            ((0, 0), (3, 1)),
+        ]
+        for theme in ("css", "github_light"):
+            area.theme = theme
+            for anchor, cursor in states:
+                for error in (None, (1, cursor[1] + 3)):
+                    area.selection = Selection(anchor, cursor)
+                    area.set_error(error)
+                    await pilot.pause()
+                    assert _drawn_both_ways(area), (theme, anchor, cursor, error)
+        area.blur()
+        await pilot.pause()
+        assert _drawn_both_ways(area)
+
+
+def _drawn_both_ways(area: JsonTextArea) -> bool:
+    """The long line (row 1) drawn from its visible part, and through TextArea's rendering of
+    all of it, are the same cells in the same styles."""
+    y = 1 - area.scroll_offset.y
+    windowed = area._render_line(y)
+    setattr(area, "_one_cell_each", lambda _row: False)  # noqa: B010 - shadows the method
+    try:
+        whole = area._render_line(y)
+    finally:
+        delattr(area, "_one_cell_each")
+    cells = [[(c, s.style) for s in strip for c in s.text] for strip in (windowed, whole)]
+    return cells[0] == cells[1]
 
 
 def test_tokenizer_gives_byte_ranges_and_theme_names() -> None:

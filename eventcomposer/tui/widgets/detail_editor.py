@@ -306,6 +306,7 @@ class JsonTextArea(TextArea):
         """Set by a change that is not typing (a paste, a reformat): the owner need not wait
         for a pause in typing before reading the text. The owner resets it."""
         self._doc_width = 0
+        self._one_cell_line: tuple[tuple[int, int], bool] | None = None
         # language=None: a plain Document, so no tree-sitter parse or query ever runs. The text
         # is loaded afterwards, so that it is split and indexed once rather than three times.
         super().__init__(
@@ -442,12 +443,16 @@ class JsonTextArea(TextArea):
         except IndexError:
             return super()._render_line(y)
         line = self.document[line_index]
-        # Long lines get no map at all: TextArea would walk all its bytes in Python.
-        self._highlights = {line_index: self._tokenize(line)} if len(line) <= LONG_LINE else {}
-        try:
-            strip = super()._render_line(y)
-        finally:
-            self._highlights = {}
+        if len(line) > LONG_LINE and not self.soft_wrap and self._one_cell_each(line_index):
+            strip = self._render_long_line(line_index, line, scroll_x)
+        else:
+            # Long lines get no map at all: TextArea would walk all its bytes in Python.
+            short = len(line) <= LONG_LINE
+            self._highlights = {line_index: self._tokenize(line)} if short else {}
+            try:
+                strip = super()._render_line(y)
+            finally:
+                self._highlights = {}
         if strip.cell_length > self.size.width:
             # TextArea returns the whole line (1 MiB of it, for a pasted one-liner) and leaves
             # the cropping to the compositor: crop once here, before anything else walks it.
@@ -468,6 +473,86 @@ class JsonTextArea(TextArea):
                 )
                 strip = Strip.join([strip.crop(0, x), cell, strip.crop(x + 1, strip.cell_length)])
         return strip
+
+    def _one_cell_each(self, line_index: int) -> bool:
+        """Whether every character of the line is one cell wide (printable ASCII: no tab, no
+        control character), remembered until the document changes."""
+        key = (self.revision, line_index)
+        if self._one_cell_line is None or self._one_cell_line[0] != key:
+            line = self.document[line_index]
+            self._one_cell_line = (key, line.isascii() and line.isprintable())
+        return self._one_cell_line[1]
+
+    def _render_long_line(self, line_index: int, line: str, scroll_x: int) -> Strip:
+        """What TextArea's ``_render_line`` draws for a long line of one-cell characters, made
+        from the part on screen only.
+
+        TextArea styles, renders and measures the whole line (a pasted 2.5 MB one-liner: 50 ms,
+        on every blink of the cursor), then crops it. Here a column is a cell, so the visible
+        columns are cut out first and given the same styles in the same order: the error line,
+        the cursor line, the selection, the matched brackets and the cursor."""
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        gutter_width = self.gutter_width
+        text_width = max(0, self.size.width - gutter_width)
+        length = len(line) + 1  # TextArea's room for the cursor after the last character
+        left = min(scroll_x, length)
+        right = min(scroll_x + text_width, length)
+        visible = line[left:right] + (" " if left < right == length else "")
+        text = Text(visible, end="", no_wrap=True)
+
+        def stylize(style: Style | None, start: int = 0, end: int = length) -> None:
+            start, end = max(start, left) - left, min(end, right) - left
+            if style is not None and start < end:
+                text.stylize(style, start, end)
+
+        error = self.error_location
+        if error is not None and error[0] == line_index:
+            error_style = self.get_component_rich_style("detail-editor--error-line", partial=True)
+            stylize(error_style, 0, len(line))
+        selection = self.selection
+        start, end = selection
+        cursor_row, cursor_column = end
+        on_cursor_row = cursor_row == line_index
+        has_cursor = self._has_cursor
+        highlight_cursor_line = self.highlight_cursor_line and has_cursor
+        cursor_line_style = theme.cursor_line_style if theme and highlight_cursor_line else None
+        if on_cursor_row:
+            stylize(cursor_line_style)
+        (top_row, top_column), (bottom_row, bottom_column) = sorted(selection)
+        if start != end and top_row <= line_index <= bottom_row and theme:
+            stylize(
+                theme.selection_style,
+                top_column if line_index == top_row else 0,
+                bottom_column if line_index == bottom_row else len(line),
+            )
+        bracket = self._matching_bracket_location
+        brackets = has_cursor and self.match_cursor_bracket and bracket and start == end
+        bracket_style = theme.bracket_matching_style if theme else None
+        if on_cursor_row:
+            if brackets:
+                stylize(bracket_style, cursor_column, cursor_column + 1)
+            if self._draw_cursor and theme:
+                stylize(theme.cursor_style, cursor_column, cursor_column + 1)
+        if brackets and bracket and bracket[0] == line_index:
+            stylize(bracket_style, bracket[1], bracket[1] + 1)
+
+        strip = Strip(text.render(self.app.console), cell_length=len(visible))
+        line_style = (
+            cursor_line_style
+            if on_cursor_row and self.highlight_cursor_line
+            else (theme.base_style if theme else None)
+        )
+        strip = strip.extend_cell_length(text_width, line_style)
+        if self.show_line_numbers:
+            gutter_style = (
+                theme.cursor_line_gutter_style
+                if theme and on_cursor_row and highlight_cursor_line
+                else (theme.gutter_style if theme else None)
+            )
+            number = f"{line_index + self.line_number_start:>{gutter_width - 2}}  "
+            strip = Strip.join([Strip([Segment(number, gutter_style)], gutter_width), strip])
+        return strip.apply_style(base_style)
 
     @staticmethod
     def _tokenize(line: str) -> list[tuple[int, int | None, str]]:
