@@ -16,13 +16,14 @@ them as problems of Detail while the entry's Detail is still that text.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eventcomposer.core.entries import Entry, as_sent, compact_detail
+from eventcomposer.core.entries import Entry, as_sent, compact_detail, dump_detail
 from eventcomposer.core.fields import BY_API, Kind
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
@@ -45,11 +46,30 @@ DEFAULT_BUS = "default"
 _ids = itertools.count(1)
 
 
-@lru_cache(maxsize=32)
 def detail_check(text: str) -> DetailCheck:
     """``check_detail`` remembered by text: the Detail editor's worker and the model ask the same
-    question about the same (possibly 1 MiB) text; it is answered once."""
+    question about the same (possibly 1 MiB) text, often at the same moment (the model as the
+    edit is announced, the worker as it validates it); it is answered once, the second asker
+    waiting for the first one's answer rather than parsing the text again beside it."""
+    with _detail_checks:
+        return _remembered_check(text)
+
+
+_detail_checks = threading.Lock()
+
+
+@lru_cache(maxsize=32)
+def _remembered_check(text: str) -> DetailCheck:
     return check_detail(text)
+
+
+def sent_detail(entry: Entry, detail: DetailCheck) -> Entry:
+    """``as_sent(entry)`` (its Detail compacted), from ``detail``, the check of that Detail:
+    when it is valid its parsed value is dumped instead of the text being parsed again."""
+    if detail.value is None:
+        return as_sent(entry)
+    compact = dump_detail(detail.value)
+    return entry if compact == entry.detail else entry.copy(detail=compact)
 
 
 def blank_entry() -> Entry:
@@ -290,12 +310,13 @@ class Composer:
 
     def _check(self, entry: Entry, number: int) -> EntryCheck:
         problems: list[Problem] = []
+        detail = detail_check(entry.detail)
+        sent = sent_detail(entry, detail)
         try:
-            resolved = resolve_entry(as_sent(entry), TemplateContext(), f"entry {number}")
+            resolved = resolve_entry(sent, TemplateContext(), f"entry {number}")
         except TemplateError as exc:
             problems.append(Problem(number, exc.field, str(exc).split(": ", 1)[-1]))
-            resolved = as_sent(entry)
-        detail = detail_check(entry.detail)
+            resolved = sent
         if detail.problem:
             problems.append(Problem(number, "Detail", detail.problem, detail.line, detail.column))
         for problem in validate_entry(resolved, number, self.limits):
@@ -328,9 +349,14 @@ class Composer:
         whole call), Detail compacted, each entry's bus set. Raises TemplateError."""
         context = context or TemplateContext()
         return [
-            resolve_entry(as_sent(self._with_bus(e)), context, f"entry {i}")
-            for i, e in enumerate(self._entries, 1)
+            resolve_entry(self._with_bus(e), context, f"entry {i}")
+            for i, e in enumerate(self.sent_entries(), 1)
         ]
+
+    def sent_entries(self) -> list[Entry]:
+        """The entries as written with their Detail compacted (``as_sent``), from the checks the
+        model has made of them (a valid Detail is not parsed again)."""
+        return [sent_detail(e, detail_check(e.detail)) for e in self._entries]
 
     def with_buses(self) -> list[Entry]:
         """The entries as written, each with the bus it goes to (for history and exports)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventcomposer.core.composer import SentMark
-from eventcomposer.core.entries import as_sent
 from eventcomposer.core.templating import TemplateError
 from eventcomposer.core.validation import Problem
 
@@ -47,7 +46,7 @@ class SendController:
 
         state = self.app.state
         return Plan(
-            [as_sent(e) for e in state.entries],
+            state.sent_entries(),
             bus=state.bus,
             labels=[state.preset_name or "unsaved batch"],
             endpoint_id=state.endpoint_id,
