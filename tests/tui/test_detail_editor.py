@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -24,7 +26,7 @@ from tui_helpers import fill, ready, settle
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.core.entries import compact_detail
 from eventcomposer.tui.app import EventComposerApp
-from eventcomposer.tui.widgets.detail_editor import DetailEditor, JsonTextArea, cells
+from eventcomposer.tui.widgets.detail_editor import DetailEditor, JsonTextArea, cells, pretty_json
 
 SIZE = (80, 24)
 
@@ -462,6 +464,35 @@ def assert_unwrapped_view_consistent(area: TextArea) -> None:
     last = area.document.line_count - 1
     for location in ((0, 0), (last, len(area.document[last])), (last // 2, 1)):
         assert view.location_to_offset(location) == fresh.location_to_offset(location)
+
+
+#: Any JSON value, its strings made of what JSON escapes or the indenting looks for.
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.sampled_from('[]{}",:\\ \n\x10\x12aé中\ud800')),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.sampled_from('[]"\\:,ab\x11'), max_size=3), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(deadline=None)
+@given(JSON_VALUES, st.booleans())
+def test_pretty_json_is_pythons_indented_json(value: Any, ascii_only: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert pretty_json(text) == json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+
+
+def test_pretty_json_of_deep_and_invalid_text() -> None:
+    deep = "[" * 900 + "{}" + "]" * 900
+    assert pretty_json(deep) == json.dumps(json.loads(deep), indent=2)
+    assert pretty_json('{"a": [1, 2') is None
+    assert pretty_json("[" * 100_000 + "]" * 100_000) is None  # too deep for Python: as-is
 
 
 def test_cells_counts_like_rich() -> None:
