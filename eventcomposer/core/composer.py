@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eventcomposer.core.entries import Entry, as_sent, compact_detail, dump_detail
+from eventcomposer.core.entries import Entry, compact_detail, dump_detail
 from eventcomposer.core.fields import BY_API, Kind
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
@@ -63,12 +63,17 @@ def _remembered_check(text: str) -> DetailCheck:
     return check_detail(text)
 
 
-def sent_detail(entry: Entry, detail: DetailCheck) -> Entry:
-    """``as_sent(entry)`` (its Detail compacted), from ``detail``, the check of that Detail:
-    when it is valid its parsed value is dumped instead of the text being parsed again."""
-    if detail.value is None:
-        return as_sent(entry)
-    compact = dump_detail(detail.value)
+@lru_cache(maxsize=32)
+def sent_text(text: str) -> str:
+    """Detail ``text`` as it is sent and counted (``compact_detail``), remembered by text: a
+    valid one is dumped from its check's parsed value rather than parsed again."""
+    detail = detail_check(text)
+    return compact_detail(text) if detail.value is None else dump_detail(detail.value)
+
+
+def sent_detail(entry: Entry) -> Entry:
+    """``as_sent(entry)``: the entry with its Detail as it is sent (``sent_text``)."""
+    compact = sent_text(entry.detail)
     return entry if compact == entry.detail else entry.copy(detail=compact)
 
 
@@ -311,7 +316,7 @@ class Composer:
     def _check(self, entry: Entry, number: int) -> EntryCheck:
         problems: list[Problem] = []
         detail = detail_check(entry.detail)
-        sent = sent_detail(entry, detail)
+        sent = sent_detail(entry)
         try:
             resolved = resolve_entry(sent, TemplateContext(), f"entry {number}")
         except TemplateError as exc:
@@ -354,9 +359,9 @@ class Composer:
         ]
 
     def sent_entries(self) -> list[Entry]:
-        """The entries as written with their Detail compacted (``as_sent``), from the checks the
-        model has made of them (a valid Detail is not parsed again)."""
-        return [sent_detail(e, detail_check(e.detail)) for e in self._entries]
+        """The entries as written with their Detail compacted (``as_sent``), as the model's
+        checks compacted them (remembered: a large Detail is not parsed or dumped again)."""
+        return [sent_detail(e) for e in self._entries]
 
     def with_buses(self) -> list[Entry]:
         """The entries as written, each with the bus it goes to (for history and exports)."""
