@@ -11,10 +11,11 @@ every keystroke proportional to what is on screen instead:
   (pretty-printed) JSON as the tree-sitter query would, with the theme's styles for the same
   names; no tree-sitter parse, query or whole-document highlight map.
 * Lines longer than ``LONG_LINE`` characters are not tokenized (a 1 MiB line would be ~100,000
-  styled spans), are cropped to the widget as soon as they are rendered, and are rendered in
-  short pieces when they hold characters that aren't one cell wide (rich splits such segments
-  in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid;
-  the reformat is part of the paste's step in the edit history (one Ctrl+Z undoes both).
+  styled spans); one of printable ASCII is drawn from its visible columns only, any other is
+  cropped to the widget as soon as it is rendered, in short pieces when it holds characters
+  that aren't one cell wide (rich splits such segments in quadratic time). A pasted one-liner
+  is pretty-printed, off the UI thread, once it is valid; the reformat is part of the paste's
+  step in the edit history (one Ctrl+Z undoes both).
 * TextArea's index of wrapped lines (``WrappedDocument``) sums every line for its height, once
   per rendered line, and renumbers every line below an edit that adds or removes one; without
   soft wrap, ``_UnwrappedDocument`` makes the height a length and its row tables computed
