@@ -37,6 +37,7 @@ TEXT_AREA_ATTRIBUTES = (
     "_cursor_offset",
     "_cursor_visible",
     "_draw_cursor",
+    "_has_cursor",
     "_highlight_query",
     "_highlights",
     "_line_cache",
