@@ -50,25 +50,34 @@ def detail_check(text: str) -> DetailCheck:
     """``check_detail`` remembered by text: the Detail editor's worker and the model ask the same
     question about the same (possibly 1 MiB) text, often at the same moment (the model as the
     edit is announced, the worker as it validates it); it is answered once, the second asker
-    waiting for the first one's answer rather than parsing the text again beside it."""
-    with _detail_checks:
-        return _remembered_check(text)
+    waiting for the first one's answer rather than parsing the text again beside it.
+
+    Without the parsed value: the model asks only whether and where a Detail is wrong, and
+    the values of the last 32 Details checked (tens of thousands of objects each, for a large
+    one) made every full garbage collection of the app walk them all."""
+    return _remembered(text)[0]
 
 
-_detail_checks = threading.Lock()
-
-
-@lru_cache(maxsize=32)
-def _remembered_check(text: str) -> DetailCheck:
-    return check_detail(text)
-
-
-@lru_cache(maxsize=32)
 def sent_text(text: str) -> str:
-    """Detail ``text`` as it is sent and counted (``compact_detail``), remembered by text: a
-    valid one is dumped from its check's parsed value rather than parsed again."""
-    detail = detail_check(text)
-    return compact_detail(text) if detail.value is None else dump_detail(detail.value)
+    """Detail ``text`` as it is sent and counted (``compact_detail``), remembered with its
+    check: a valid one is dumped from the value its check parsed, not parsed again."""
+    return _remembered(text)[1]
+
+
+_remembering = threading.Lock()
+
+
+def _remembered(text: str) -> tuple[DetailCheck, str]:
+    with _remembering:
+        return _check_and_compact(text)
+
+
+@lru_cache(maxsize=32)
+def _check_and_compact(text: str) -> tuple[DetailCheck, str]:
+    check = check_detail(text)
+    if check.value is None:
+        return check, compact_detail(text)
+    return DetailCheck(None), dump_detail(check.value)
 
 
 def sent_detail(entry: Entry) -> Entry:
