@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eventcomposer.aws.errors import describe_error
+from eventcomposer.aws.advice import Terms
+from eventcomposer.aws.errors import AwsProblem, advised, describe_error
 
 DEFAULT_BUS = "default"
 
@@ -25,6 +26,15 @@ class BusCheck:
     bus: str
     exists: bool | None
     message: str = ""
+    problem: AwsProblem | None = None
+    """Why it does not exist, or why that could not be told (for ``in_terms``)."""
+
+    def in_terms(self, terms: Terms) -> str:
+        """``message`` in an interface's terms (the TUI's: F2, not --bus)."""
+        if self.problem is None:
+            return self.message
+        said = self.problem.in_terms(terms)
+        return said if self.exists is False else f"can't tell whether {self.bus!r} exists: {said}"
 
 
 def list_buses(events_client: Any, page_size: int = 100) -> list[BusInfo]:
@@ -58,13 +68,21 @@ def check_bus(events_client: Any, bus: str | None) -> BusCheck:
     except Exception as exc:
         problem = describe_error(exc, events_client.meta.endpoint_url)
     if problem.code == "ResourceNotFoundException":
-        return BusCheck(
-            name,
-            False,
-            f"event bus {name!r} does not exist in this account and region; AWS would "
-            "accept the events and drop them. Create it, or choose another with --bus.",
-        )
+        missing = missing_bus(name)
+        return BusCheck(name, False, missing.message, missing)
     if problem.code in ("AccessDeniedException", "AccessDenied") or not problem.is_connectivity:
         # e.g. another account's bus we may send to but not describe
-        return BusCheck(name, None, f"can't tell whether {name!r} exists: {problem}")
+        return BusCheck(name, None, f"can't tell whether {name!r} exists: {problem}", problem)
     raise problem
+
+
+def missing_bus(name: str) -> AwsProblem:
+    """A bus that does not exist: what AWS would do, and (in each interface's terms) what to
+    do instead."""
+    return advised(
+        "request",
+        "ResourceNotFoundException",
+        f"event bus {name!r} does not exist in this account and region; AWS would accept the "
+        "events and drop them.",
+        "Create it, or {another_bus}.",
+    )

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from botocore import exceptions as bx
 
+from eventcomposer.aws.advice import CLI_TERMS, Terms
+
 #: Kinds of problem that mean "could not reach or authenticate to EventBridge" (exit code 3).
 CONNECTIVITY_KINDS = frozenset({"credentials", "network", "auth", "region"})
 _AUTH_CODES = {
@@ -40,16 +42,29 @@ class AwsProblem(Exception):
     code: str
     message: str
     retryable: bool = False
+    facts: str = ""
+    """What happened, when ``advice`` says what to do about it in any interface's terms."""
+    advice: str = ""
+    """A template naming ``Terms`` fields in braces; ``message`` is ``facts`` and the advice
+    in the command line's terms (``CLI_TERMS``)."""
 
     def __str__(self) -> str:
         return self.message
+
+    def in_terms(self, terms: Terms) -> str:
+        """The message in an interface's terms (the TUI's keys, not the command line's
+        options); ``message`` itself when it has no advice to say differently."""
+        return f"{self.facts} {terms.say(self.advice)}" if self.advice else self.message
 
     @property
     def is_connectivity(self) -> bool:
         return self.kind in CONNECTIVITY_KINDS
 
 
-_LOCAL_HINT = "or run with --local to use the embedded local EventBridge"
+def advised(kind: str, code: str, facts: str, advice: str, retryable: bool = False) -> AwsProblem:
+    """An AwsProblem whose ``advice`` (a ``Terms`` template) each interface says its way."""
+    message = f"{facts} {CLI_TERMS.say(advice)}"
+    return AwsProblem(kind, code, message, retryable, facts=facts, advice=advice)
 
 
 def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProblem:
@@ -58,11 +73,12 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
     if isinstance(exc, AwsProblem):
         return exc
     if isinstance(exc, bx.NoCredentialsError):
-        return AwsProblem(
+        return advised(
             "credentials",
             "NoCredentials",
-            "No AWS credentials found. Run `aws configure` or `aws sso login`, pass --profile, "
-            f"or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; {_LOCAL_HINT}.",
+            "No AWS credentials found.",
+            "Run `aws configure` or `aws sso login`, {a_profile}, or set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY; or {local}.{restart}",
         )
     if isinstance(exc, bx.PartialCredentialsError):
         return AwsProblem(
@@ -71,10 +87,11 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
             f"Incomplete AWS credentials: {exc}. Set both the access key and the secret key.",
         )
     if isinstance(exc, bx.ProfileNotFound):
-        return AwsProblem(
+        return advised(
             "credentials",
             "ProfileNotFound",
-            f"{exc}. List profiles with `aws configure list-profiles`, or pass another --profile.",
+            f"{exc}.",
+            "List profiles with `aws configure list-profiles` and {listed_profile}.{restart}",
         )
     if isinstance(
         exc, (bx.SSOTokenLoadError, bx.UnauthorizedSSOTokenError, bx.TokenRetrievalError)
@@ -86,34 +103,32 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
             "(with --profile if you use one) and try again.",
         )
     if isinstance(exc, bx.InvalidRegionError):
-        return AwsProblem(
+        return advised(
             "region",
             "InvalidRegion",
             f"{getattr(exc, 'kwargs', {}).get('region_name')!r} is not a region name such as "
-            "eu-west-1. Check --region, AWS_REGION or the profile's region.",
+            "eu-west-1.",
+            "{check_region}.{restart}",
         )
     if isinstance(exc, ValueError) and str(exc).startswith("Invalid endpoint"):
-        return AwsProblem(
+        return advised(
             "network",
             "InvalidEndpoint",
             f"{str(exc).partition(': ')[2]!r} is not an endpoint URL such as "
-            "https://events.eu-west-1.amazonaws.com or http://127.0.0.1:4010. Check "
-            "--endpoint-url, AWS_ENDPOINT_URL_EVENTBRIDGE and AWS_ENDPOINT_URL.",
+            "https://events.eu-west-1.amazonaws.com or http://127.0.0.1:4010.",
+            "{check_endpoint}.{restart}",
         )
     if isinstance(exc, bx.NoRegionError):
-        return AwsProblem(
-            "region",
-            "NoRegion",
-            "No AWS region is set. Pass --region (e.g. --region eu-west-1) or set AWS_REGION; "
-            f"{_LOCAL_HINT}.",
+        return advised(
+            "region", "NoRegion", "No AWS region is set.", "{set_region}; or {local}.{restart}"
         )
     if isinstance(exc, (bx.ConnectTimeoutError, bx.EndpointConnectionError)):
-        return AwsProblem(
+        return advised(
             "network",
             "ConnectionFailed",
             f"Could not connect to {getattr(exc, 'kwargs', {}).get('endpoint_url') or where}: "
-            f"{_reason(exc)}. Check --endpoint-url and --region, your network, or that the local "
-            "server is running.",
+            f"{_reason(exc)}.",
+            "{check_connection}, your network, or that the local server is running.",
             retryable=True,
         )
     if isinstance(exc, bx.ReadTimeoutError):
@@ -136,11 +151,11 @@ def describe_error(exc: BaseException, endpoint: str | None = None) -> AwsProble
         message = str(error.get("Message") or exc)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if code in _AUTH_CODES:
-            return AwsProblem(
+            return advised(
                 "auth",
                 code,
-                f"EventBridge refused the credentials: {_AUTH_CODES[code]} ({code}: {message}). "
-                "Check --profile and --region, or refresh the credentials.",
+                f"EventBridge refused the credentials: {_AUTH_CODES[code]} ({code}: {message}).",
+                "{check_credentials}, or refresh the credentials.{restart}",
             )
         retryable = code in _RETRYABLE_REQUEST_CODES or (isinstance(status, int) and status >= 500)
         return AwsProblem("request", code, f"{code}: {message}", retryable=retryable)

@@ -16,13 +16,14 @@ them as problems of Detail while the entry's Detail is still that text.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eventcomposer.core.entries import Entry, as_sent, compact_detail
+from eventcomposer.core.entries import Entry, compact_detail, dump_detail
 from eventcomposer.core.fields import BY_API, Kind
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
@@ -45,11 +46,44 @@ DEFAULT_BUS = "default"
 _ids = itertools.count(1)
 
 
-@lru_cache(maxsize=32)
 def detail_check(text: str) -> DetailCheck:
     """``check_detail`` remembered by text: the Detail editor's worker and the model ask the same
-    question about the same (possibly 1 MiB) text; it is answered once."""
-    return check_detail(text)
+    question about the same (possibly 1 MiB) text, often at the same moment (the model as the
+    edit is announced, the worker as it validates it); it is answered once, the second asker
+    waiting for the first one's answer rather than parsing the text again beside it.
+
+    Without the parsed value: the model asks only whether and where a Detail is wrong, and
+    the values of the last 32 Details checked (tens of thousands of objects each, for a large
+    one) made every full garbage collection of the app walk them all."""
+    return _remembered(text)[0]
+
+
+def sent_text(text: str) -> str:
+    """Detail ``text`` as it is sent and counted (``compact_detail``), remembered with its
+    check: a valid one is dumped from the value its check parsed, not parsed again."""
+    return _remembered(text)[1]
+
+
+_remembering = threading.Lock()
+
+
+def _remembered(text: str) -> tuple[DetailCheck, str]:
+    with _remembering:
+        return _check_and_compact(text)
+
+
+@lru_cache(maxsize=32)
+def _check_and_compact(text: str) -> tuple[DetailCheck, str]:
+    check = check_detail(text)
+    if check.value is None:
+        return check, compact_detail(text)
+    return DetailCheck(None), dump_detail(check.value)
+
+
+def sent_detail(entry: Entry) -> Entry:
+    """``as_sent(entry)``: the entry with its Detail as it is sent (``sent_text``)."""
+    compact = sent_text(entry.detail)
+    return entry if compact == entry.detail else entry.copy(detail=compact)
 
 
 def blank_entry() -> Entry:
@@ -290,12 +324,13 @@ class Composer:
 
     def _check(self, entry: Entry, number: int) -> EntryCheck:
         problems: list[Problem] = []
+        detail = detail_check(entry.detail)
+        sent = sent_detail(entry)
         try:
-            resolved = resolve_entry(as_sent(entry), TemplateContext(), f"entry {number}")
+            resolved = resolve_entry(sent, TemplateContext(), f"entry {number}")
         except TemplateError as exc:
             problems.append(Problem(number, exc.field, str(exc).split(": ", 1)[-1]))
-            resolved = as_sent(entry)
-        detail = detail_check(entry.detail)
+            resolved = sent
         if detail.problem:
             problems.append(Problem(number, "Detail", detail.problem, detail.line, detail.column))
         for problem in validate_entry(resolved, number, self.limits):
@@ -328,9 +363,14 @@ class Composer:
         whole call), Detail compacted, each entry's bus set. Raises TemplateError."""
         context = context or TemplateContext()
         return [
-            resolve_entry(as_sent(self._with_bus(e)), context, f"entry {i}")
-            for i, e in enumerate(self._entries, 1)
+            resolve_entry(self._with_bus(e), context, f"entry {i}")
+            for i, e in enumerate(self.sent_entries(), 1)
         ]
+
+    def sent_entries(self) -> list[Entry]:
+        """The entries as written with their Detail compacted (``as_sent``), as the model's
+        checks compacted them (remembered: a large Detail is not parsed or dumped again)."""
+        return [sent_detail(e) for e in self._entries]
 
     def with_buses(self) -> list[Entry]:
         """The entries as written, each with the bus it goes to (for history and exports)."""

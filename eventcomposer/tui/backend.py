@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eventcomposer.aws.advice import Terms
 from eventcomposer.aws.settings import AwsSettings
 
 if TYPE_CHECKING:
@@ -25,6 +26,36 @@ if TYPE_CHECKING:
     from eventcomposer.tui.screens.history import HistoryScreen
     from eventcomposer.tui.widgets.presets_browser import PresetsBrowser
     from eventcomposer.tui.widgets.rules_panel import RulesPanel
+
+
+#: What to do about a problem, in the composer's terms: it takes its profile, region and
+#: endpoint as it starts (the header shows them) and switches the bus with F2.
+TUI_TERMS = Terms(
+    a_profile="use a profile",
+    listed_profile="use one of them",
+    check_credentials="Check the profile and region in the header",
+    set_region="Set AWS_REGION or the profile's region",
+    check_region="Check the region in the header",
+    check_endpoint="Check the endpoint in the header",
+    check_connection="Check the endpoint and region in the header",
+    local="use the embedded local EventBridge (`eventcomposer --local`)",
+    restart=(
+        " The composer takes its profile, region and endpoint as it starts: quit it (Ctrl+Q) "
+        "and start it again."
+    ),
+    another_bus="press F2 to pick another",
+)
+
+
+def problem_text(exc: BaseException) -> str:
+    """What went wrong, as the composer says it: an AwsProblem with its advice in the
+    composer's terms (``TUI_TERMS``, not the command line's options); anything else (a bug)
+    named with its type."""
+    from eventcomposer.aws.errors import AwsProblem
+
+    if isinstance(exc, AwsProblem):
+        return exc.in_terms(TUI_TERMS)
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Backend:
@@ -128,9 +159,9 @@ class Backend:
             try:
                 check = check_bus(self.client(settings), bus)
             except AwsProblem as problem:
-                self.to_ui(done, bus, None, f"Could not check the bus: {problem}")
+                self.to_ui(done, bus, None, f"Could not check the bus: {problem_text(problem)}")
                 return
-            self.to_ui(done, bus, check.exists, check.message)
+            self.to_ui(done, bus, check.exists, check.in_terms(TUI_TERMS))
 
         self.run(work, "bus-check")
 
@@ -158,7 +189,7 @@ class Backend:
             try:
                 buses = list_buses(self.client(settings))
             except AwsProblem as problem:
-                self.to_ui(screen.show_error, f"Could not list buses: {problem}")
+                self.to_ui(screen.show_error, f"Could not list buses: {problem_text(problem)}")
                 return
             self.to_ui(screen.show_buses, [(b.name, b.description or "") for b in buses])
 
@@ -205,7 +236,6 @@ class Backend:
         generation = panel.loading_rules(bus)
 
         def work() -> None:
-            from eventcomposer.aws.errors import AwsProblem
             from eventcomposer.aws.rules import list_rules
             from eventcomposer.sending import rule_context
 
@@ -213,10 +243,8 @@ class Backend:
                 client = self.client(settings)
                 rules = list_rules(client, bus)
                 context = rule_context(client, bus)
-            except AwsProblem as exc:
-                self.to_ui(panel.rules_loaded, generation, [], str(exc))
-            except Exception as exc:  # the panel reports; the app keeps running
-                self.to_ui(panel.rules_loaded, generation, [], f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # AwsProblem, or a bug: the panel reports, the app runs on
+                self.to_ui(panel.rules_loaded, generation, [], problem_text(exc))
             else:
                 where = (context.account, context.region)
                 self.to_ui(panel.rules_loaded, generation, rules, None, where)
@@ -247,7 +275,7 @@ class Backend:
                 )
                 problem = None
             except Exception as exc:  # AwsProblem, or a bug: reported, never fatal
-                checks, problem = {}, str(exc)
+                checks, problem = {}, problem_text(exc)
             self.to_ui(panel.deliveries_read, generation, list(rules), checks, problem)
 
         self.run(work, "rules-deliveries")

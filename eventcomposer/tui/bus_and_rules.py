@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 
 def missing_bus_message(bus: str) -> str:
-    """A bus that does not exist, in the TUI's terms (the CLI's message says ``--bus``)."""
-    return (
-        f"Event bus {bus!r} does not exist in this account and region: AWS would accept the "
-        "events and drop them. Create it, or press F2 to pick another."
-    )
+    """A bus that does not exist, in the TUI's terms (F2; the CLI's message says ``--bus``)."""
+    from eventcomposer.aws.buses import missing_bus
+    from eventcomposer.tui.backend import TUI_TERMS
+
+    said = missing_bus(bus).in_terms(TUI_TERMS)
+    return said[:1].upper() + said[1:]
 
 
 #: Narrower terminals hide the rules panel until Ctrl+B shows it.

@@ -57,11 +57,14 @@ class SchemaController:
         """``work()``, or None after handing why it failed to ``failed`` (on the UI thread)."""
         from eventcomposer.aws.errors import AwsProblem
         from eventcomposer.core.schemas import SchemaError
+        from eventcomposer.tui.backend import problem_text
 
         try:
             return work()
-        except (SchemaError, AwsProblem) as exc:
+        except SchemaError as exc:
             self.app.backend.to_ui(failed, str(exc))
+        except AwsProblem as exc:
+            self.app.backend.to_ui(failed, problem_text(exc))
         except Exception as exc:  # a bug must not take the composer down
             self.app.backend.to_ui(failed, f"{type(exc).__name__}: {exc}")
         return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventcomposer.core.composer import SentMark
-from eventcomposer.core.entries import as_sent
 from eventcomposer.core.templating import TemplateError
 from eventcomposer.core.validation import Problem
 
@@ -47,7 +46,7 @@ class SendController:
 
         state = self.app.state
         return Plan(
-            [as_sent(e) for e in state.entries],
+            state.sent_entries(),
             bus=state.bus,
             labels=[state.preset_name or "unsaved batch"],
             endpoint_id=state.endpoint_id,
@@ -183,6 +182,7 @@ class SendController:
         """Off the UI thread: the service checks each bus, sends, and records the send."""
         from eventcomposer.aws.errors import AwsProblem
         from eventcomposer.sending import SendService
+        from eventcomposer.tui.backend import problem_text
 
         backend = self.app.backend
         try:
@@ -198,7 +198,7 @@ class SendController:
                 on_progress=lambda done, _total: backend.to_ui(self.app.progress.advance, done),
             )
         except AwsProblem as problem:
-            backend.to_ui(self.finished, None, plan, previous, str(problem))
+            backend.to_ui(self.finished, None, plan, previous, problem_text(problem))
             return
         except Exception as exc:  # never leave the UI in "sending"
             backend.to_ui(self.finished, None, plan, previous, f"{type(exc).__name__}: {exc}")

@@ -37,6 +37,7 @@ TEXT_AREA_ATTRIBUTES = (
     "_cursor_offset",
     "_cursor_visible",
     "_draw_cursor",
+    "_has_cursor",
     "_highlight_query",
     "_highlights",
     "_line_cache",
@@ -52,6 +53,8 @@ WRAPPED_DOCUMENT_ATTRIBUTES = (
     "_width",
     "_wrap_offsets",
 )
+#: EditHistory's private attributes the editor changes (joining a reformat to the paste).
+EDIT_HISTORY_ATTRIBUTES = ("_undo_stack",)
 
 
 def missing_hooks() -> list[str]:
@@ -72,5 +75,10 @@ def missing_hooks() -> list[str]:
         f"WrappedDocument.{n}"
         for n in WRAPPED_DOCUMENT_ATTRIBUTES
         if not (hasattr(WrappedDocument, n) or n in vars(document))
+    ]
+    missing += [
+        f"EditHistory.{n}"
+        for n in EDIT_HISTORY_ATTRIBUTES
+        if not (hasattr(type(area.history), n) or n in vars(area.history))
     ]
     return missing

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from eventcomposer.core.composer import DEFAULT_BUS
+from eventcomposer.tui.backend import problem_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -37,13 +38,6 @@ if TYPE_CHECKING:
 #: Seconds between two DescribeReplay calls while a replay runs.
 POLL_SECONDS = 2.0
 STILL_STARTING = "the local EventBridge is still starting; try again in a moment."
-
-
-def problem_text(exc: BaseException) -> str:
-    """An AwsProblem says what happened; anything else (a bug) is named too."""
-    from eventcomposer.aws.errors import AwsProblem
-
-    return str(exc) if isinstance(exc, AwsProblem) else f"{type(exc).__name__}: {exc}"
 
 
 def removed_text(report: CleanupReport | None) -> str:

@@ -9,16 +9,24 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.document._wrapped_document import WrappedDocument
 from textual.pilot import Pilot
 from textual.widgets import TextArea
+from textual.widgets.text_area import Selection
+from tui_helpers import fill, ready, settle
 
-from eventcomposer.tui.widgets.detail_editor import DetailEditor, JsonTextArea, cells
+from eventcomposer.aws.settings import AwsSettings
+from eventcomposer.core.entries import compact_detail
+from eventcomposer.tui.app import EventComposerApp
+from eventcomposer.tui.widgets.detail_editor import DetailEditor, JsonTextArea, cells, pretty_json
 
 SIZE = (80, 24)
 
@@ -225,6 +233,80 @@ async def test_a_pasted_one_line_document_is_reformatted_once_valid() -> None:
         assert len(editor.text) == len(compact)
 
 
+async def test_a_paste_is_inserted_once_where_the_cursor_is() -> None:
+    app = EditorApp('{"a": ""}')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        area = editor.text_area
+        area.focus()
+        area.move_cursor((1, len('  "a": "')))
+        app.post_message(events.Paste("xyz"))
+        await wait_for(pilot, lambda: app.changed != [])
+        assert editor.text == '{\n  "a": "xyz"\n}'
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.changed[-1] == '{\n  "a": ""\n}')
+
+
+async def test_a_paste_over_the_whole_document_is_undone_and_redone_in_one_step() -> None:
+    """Ctrl+A, paste a long one-liner (reformatted once it is checked), Ctrl+Z: the document
+    from before the paste, not the one-liner (which would only be reformatted again)."""
+    pasted = big_detail(300 * 1024)
+    pretty = json.dumps(pasted, indent=2, ensure_ascii=False)
+    app = EditorApp('{"before": [1, 2, 3]}')
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        area = editor.text_area
+        before = editor.text
+        area.focus()
+        area.select_all()
+        app.post_message(events.Paste(json.dumps(pasted, ensure_ascii=False)))
+        await wait_for(pilot, lambda: app.changed[-1:] == [pretty])
+        assert editor.text == pretty
+
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.changed[-1] == before)
+        assert editor.text == before
+        assert app.validated[-1] == (None, None, None)
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.changed[-1] == pretty)
+        assert editor.text == pretty
+        assert_unwrapped_view_consistent(area)
+
+
+async def test_undoing_a_paste_over_the_whole_detail_puts_the_old_one_back_in_the_model(
+    presets_dir: Path,
+) -> None:
+    """What the preview shows and Send sends follows Ctrl+Z and Ctrl+Y after a paste."""
+    app = EventComposerApp(AwsSettings(profile="dev", region="eu-west-1"), presets_dir)
+    pasted = big_detail(300 * 1024)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"order": 1})
+        await settle(pilot)
+        before = app.state.entry.detail
+        assert json.loads(before) == {"order": 1}
+        area = app.editor.text_area
+        await pilot.press("alt+d")
+        area.select_all()
+        app.post_message(events.Paste(json.dumps(pasted)))
+        await wait_for(pilot, lambda: area.document.line_count > 100)
+        await wait_for(pilot, lambda: app.state.entry.detail == app.editor.text)
+        assert json.loads(app.state.resolved()[0].detail) == pasted
+
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: app.state.entry.detail == before)
+        assert app.editor.text == before
+        assert app.state.resolved()[0].detail == compact_detail(before) == '{"order":1}'
+
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: app.state.entry.detail != before)
+        assert app.state.entry.detail == app.editor.text
+        assert json.loads(app.state.resolved()[0].detail) == pasted
+
+
 async def test_syntax_colours_come_from_the_theme() -> None:
     app = EditorApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -265,6 +347,56 @@ async def test_a_long_line_of_wide_characters_renders_where_scrolled() -> None:
         visible = rendered[area.gutter_width :]
         first = scroll_x // 2 + scroll_x % 2  # a half-visible wide character shows as a space
         assert visible.lstrip(" ").startswith(line[first : first + 20])
+
+
+async def test_a_long_line_is_drawn_as_textarea_draws_it() -> None:
+    """A long line of one-cell characters is drawn from its visible part only; cell for cell
+    and style for style it is what TextArea's own rendering of the whole line shows."""
+    long = '  "k": "' + "ab[c]d" * 5_000 + '",'
+    app = EditorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        editor = app.query_one(DetailEditor)
+        editor.debounce = 60.0  # no validation meanwhile: the error mark is set by hand
+        area = editor.text_area
+        area.load_text("{\n" + long + '\n  "m": [1, 2]\n}')
+        area.focus()
+        bracket = long.index("[", 20_000)
+        states: list[tuple[tuple[int, int], tuple[int, int]]] = [
+            ((1, 0), (1, 0)),
+            ((1, 15_000), (1, 15_000)),
+            ((1, len(long)), (1, len(long))),  # at the end, where TextArea's extra cell is
+            ((1, bracket), (1, bracket)),  # matched brackets
+            ((1, 100), (1, 20_000)),  # selected within the line
+            ((0, 1), (1, 700)),
+            ((1, 29_990), (3, 1)),
+            ((0, 0), (3, 1)),
+        ]
+        for theme in ("css", "github_light"):
+            area.theme = theme
+            for anchor, cursor in states:
+                for error in (None, (1, cursor[1] + 3)):
+                    area.selection = Selection(anchor, cursor)
+                    area.set_error(error)
+                    await pilot.pause()
+                    assert _drawn_both_ways(area), (theme, anchor, cursor, error)
+        area.blur()
+        await pilot.pause()
+        assert _drawn_both_ways(area)
+
+
+def _drawn_both_ways(area: JsonTextArea) -> bool:
+    """The long line (row 1) drawn from its visible part, and through TextArea's rendering of
+    all of it, are the same cells in the same styles."""
+    y = 1 - area.scroll_offset.y
+    windowed = area._render_line(y)
+    setattr(area, "_one_cell_each", lambda _row: False)  # noqa: B010 - shadows the method
+    try:
+        whole = area._render_line(y)
+    finally:
+        delattr(area, "_one_cell_each")
+    cells = [[(c, s.style) for s in strip for c in s.text] for strip in (windowed, whole)]
+    return cells[0] == cells[1]
 
 
 def test_tokenizer_gives_byte_ranges_and_theme_names() -> None:
@@ -332,6 +464,35 @@ def assert_unwrapped_view_consistent(area: TextArea) -> None:
     last = area.document.line_count - 1
     for location in ((0, 0), (last, len(area.document[last])), (last // 2, 1)):
         assert view.location_to_offset(location) == fresh.location_to_offset(location)
+
+
+#: Any JSON value, its strings made of what JSON escapes or the indenting looks for.
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.sampled_from('[]{}",:\\ \n\x10\x12aé中\ud800')),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(st.sampled_from('[]"\\:,ab\x11'), max_size=3), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@settings(deadline=None)
+@given(JSON_VALUES, st.booleans())
+def test_pretty_json_is_pythons_indented_json(value: Any, ascii_only: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    assert pretty_json(text) == json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+
+
+def test_pretty_json_of_deep_and_invalid_text() -> None:
+    deep = "[" * 900 + "{}" + "]" * 900
+    assert pretty_json(deep) == json.dumps(json.loads(deep), indent=2)
+    assert pretty_json('{"a": [1, 2') is None
+    assert pretty_json("[" * 100_000 + "]" * 100_000) is None  # too deep for Python: as-is
 
 
 def test_cells_counts_like_rich() -> None:

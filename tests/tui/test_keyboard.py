@@ -4,6 +4,7 @@ focus, a failing $EDITOR, Save as that asks, and layouts from 80x24 up."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from eventcomposer.tui.screens.history import HistoryScreen
 from eventcomposer.tui.screens.preview import PreviewScreen
 from eventcomposer.tui.screens.save_as import SaveAsScreen
 from eventcomposer.tui.widgets.batch_list import entry_label
+from eventcomposer.tui.widgets.rules_panel import RulesPanel
 
 SIZE = (120, 40)
 #: Not --local: no server, no ports; nothing here calls AWS.
@@ -284,6 +286,30 @@ def test_missing_bus_message_says_f2() -> None:
     assert "F2" in message and "--bus" not in message
 
 
+def test_aws_advice_in_the_tuis_terms_names_no_command_line_option() -> None:
+    """Every problem whose advice names the command line's options says it the TUI's way."""
+    from botocore import exceptions as bx
+
+    from eventcomposer.aws.errors import describe_error
+    from eventcomposer.tui.backend import TUI_TERMS, problem_text
+
+    denied = {"Error": {"Code": "AccessDeniedException", "Message": "no"}}
+    for exc in (
+        bx.NoCredentialsError(),
+        bx.ProfileNotFound(profile="nope"),
+        bx.NoRegionError(),
+        bx.InvalidRegionError(region_name="eu-wset-1"),
+        ValueError("Invalid endpoint: ftp:/x"),
+        bx.EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+        bx.ClientError(denied, "PutEvents"),
+    ):
+        problem = describe_error(exc)
+        said = problem_text(problem)
+        assert said == problem.in_terms(TUI_TERMS) and said.startswith(problem.facts)
+        assert re.search(r"--(profile|region|endpoint-url)\b", problem.message), problem.message
+        assert not re.search(r"--(profile|region|endpoint-url|bus)\b", said), said
+
+
 async def test_a_send_to_a_missing_bus_says_f2(
     local_settings: AwsSettings, presets_dir: Path
 ) -> None:
@@ -300,6 +326,32 @@ async def test_a_send_to_a_missing_bus_says_f2(
         await wait_for(pilot, lambda: not app.sends.sending and "Not sent" in app.status_text)
         status = str(app.query_one("#status", Static).content)
         assert "no-such-bus" in status and "F2" in status and "--bus" not in status
+
+
+async def test_a_profile_that_does_not_exist_is_told_in_the_tuis_terms(
+    presets_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The composer has no --profile to pass: it takes its profile as it starts, so it says to
+    quit and start it again with one that exists (the CLI says to pass another --profile)."""
+    config, credentials = tmp_path / "config", tmp_path / "credentials"
+    config.write_text("")
+    credentials.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    app = EventComposerApp(AwsSettings(profile="nope", region="us-east-1"), presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"amount": 1})
+        await settle(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: not app.sends.sending and "Not sent" in app.status_text)
+        panel = app.query_one(RulesPanel)  # it met the same problem loading the bus's rules
+        await wait_for(pilot, lambda: bool(panel.problem))
+        for told in (app.status_text, panel.problem):
+            assert "The config profile (nope) could not be found" in told
+            assert "--profile" not in told
+            assert "`aws configure list-profiles`" in told
+            assert "quit it (Ctrl+Q) and start it again" in told
 
 
 async def test_oversized_entry_is_shown_by_the_detail(presets_dir: Path) -> None:

@@ -11,30 +11,34 @@ every keystroke proportional to what is on screen instead:
   (pretty-printed) JSON as the tree-sitter query would, with the theme's styles for the same
   names; no tree-sitter parse, query or whole-document highlight map.
 * Lines longer than ``LONG_LINE`` characters are not tokenized (a 1 MiB line would be ~100,000
-  styled spans), are cropped to the widget as soon as they are rendered, and are rendered in
-  short pieces when they hold characters that aren't one cell wide (rich splits such segments
-  in quadratic time). A pasted one-liner is pretty-printed, off the UI thread, once it is valid.
+  styled spans); one of printable ASCII is drawn from its visible columns only, any other is
+  cropped to the widget as soon as it is rendered, in short pieces when it holds characters
+  that aren't one cell wide (rich splits such segments in quadratic time). A pasted one-liner
+  is pretty-printed, off the UI thread, once it is valid; the reformat is part of the paste's
+  step in the edit history (one Ctrl+Z undoes both).
 * TextArea's index of wrapped lines (``WrappedDocument``) sums every line for its height, once
   per rendered line, and renumbers every line below an edit that adds or removes one; without
-  soft wrap, ``_UnwrappedDocument`` makes the height a length and the renumbering a C-speed
-  slice of shared identity tables.
+  soft wrap, ``_UnwrappedDocument`` makes the height a length and its row tables computed
+  when read (row i is line i), so there is nothing to renumber.
 * The document's width is grown incrementally from the edited lines instead of measuring all.
 * Bracket matching under the cursor scans a bounded neighbourhood instead of the whole document.
 * The text is read, ``Changed`` posted and ``check_detail`` run only after a 150 ms pause in
-  typing, and the JSON parse runs in a thread worker; stale results are ignored.
+  typing (after a paste or a reformat, at once), and the JSON parse runs in a thread worker;
+  stale results are ignored.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import operator
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from typing import ClassVar
+from itertools import accumulate, chain
+from typing import ClassVar, TypeVar, cast, overload
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -47,6 +51,7 @@ from textual.expand_tabs import expand_tabs_inline, get_tab_widths
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import (
@@ -55,7 +60,6 @@ from textual.widgets.text_area import (
     Edit,
     EditResult,
     Location,
-    Selection,
     WrappedDocument,
 )
 from textual.worker import get_current_worker
@@ -69,10 +73,6 @@ DEBOUNCE_SECONDS = 0.15
 
 LONG_LINE = 10_000
 """Lines longer than this (in characters) are not syntax-highlighted."""
-
-LARGE_DOCUMENT = 256 * 1024
-"""Above this many characters, a pretty-printed one-liner replaces the document as a new one
-(not as an undoable edit of every line)."""
 
 _SEGMENT_CHARS = 256
 """Longest piece a long non-ASCII line is rendered in (see ``JsonTextArea.get_line``)."""
@@ -103,6 +103,7 @@ _THEME_NAMES = {
     "delimiter": "punctuation.delimiter",
 }
 _BRACKET_RE = re.compile(r"[\[\]{}()]")
+_Row = TypeVar("_Row")
 
 
 def pretty_json(text: str) -> str | None:
@@ -113,9 +114,54 @@ def pretty_json(text: str) -> str | None:
         except (ValueError, RecursionError):
             return None
         try:
-            return json.dumps(value, indent=2, ensure_ascii=False)
+            return _indented(value)
         except (ValueError, RecursionError):
             return None
+
+
+# Control characters never occur raw in JSON text (the encoder escapes them in strings), so
+# they can mark where ``_indented`` breaks lines: after an opening bracket, before a closing
+# one, after an item's comma.
+_OPENED, _CLOSING, _NEXT = "\x10", "\x11", "\x12"
+_DEPTH_STEP = {ord(_OPENED): 1, ord(_CLOSING): -1, ord(_NEXT): 0}
+#: Every byte but the three marks (deleted by ``bytes.translate``).
+_NOT_MARKS = bytes(b for b in range(256) if b not in _DEPTH_STEP)
+#: Every byte but quotes and brackets.
+_NOT_STRUCTURE = bytes(b for b in range(256) if chr(b) not in '"[]{}')
+
+
+def _indented(value: object) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, a third faster for a large value.
+
+    Python's encoder indents in Python (its C encoder can't, before 3.13). Here the C encoder
+    writes the text with a mark after each item's comma; a mark is put after each opening
+    bracket and before each closing one (not inside an empty pair); the text is cut at the
+    marks and each piece starts a line indented by the depth reached there. The brackets are
+    found by replacing them, so a value with a bracket in a string is left to Python's own."""
+    text = json.dumps(value, ensure_ascii=False, separators=("," + _NEXT, ": "))
+    if _bracket_in_a_string(text):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    for bracket in "[{":
+        text = text.replace(bracket, bracket + _OPENED)
+    for bracket in "]}":
+        text = text.replace(bracket, _CLOSING + bracket)
+    for empty in ("[]", "{}"):
+        text = text.replace(empty[0] + _OPENED + _CLOSING + empty[1], empty)
+    marks = text.encode("utf-8", "surrogatepass").translate(None, _NOT_MARKS)
+    depths = list(accumulate(map(_DEPTH_STEP.__getitem__, marks)))
+    indents = ["\n" + "  " * depth for depth in range(max(depths, default=0) + 1)]
+    pieces = text.replace(_CLOSING, _OPENED).replace(_NEXT, _OPENED).split(_OPENED)
+    return "".join(map(operator.add, pieces, chain(map(indents.__getitem__, depths), ("",))))
+
+
+def _bracket_in_a_string(text: str) -> bool:
+    """Whether a string in the JSON ``text`` holds a bracket. Of its quotes and brackets alone
+    (escaped quotes cut out), two quotes side by side can go (an empty string, or the end of
+    one and the start of the next); a quote is left only around a bracket in a string."""
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    structure = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
+    return b'"' in structure.replace(b'""', b"")
 
 
 class _UnwrappedDocument(WrappedDocument):
@@ -124,7 +170,7 @@ class _UnwrappedDocument(WrappedDocument):
     ``WrappedDocument.height`` sums over every line and TextArea asks for it once per rendered
     line; its ``wrap_range`` renumbers every line below an edit that adds or removes a line, in
     Python. Without soft wrap each line is one row (row == line index), so the height is a length
-    and the renumbered tables are slices of identity tables kept for the purpose.
+    and the two renumbered tables are ``_Rows``: computed when read, never stored per line.
     """
 
     @property
@@ -142,11 +188,8 @@ class _UnwrappedDocument(WrappedDocument):
         # Shared empty and [0] lists (never mutated in place): a list per line made a 300,000
         # line document cost half a second in allocations and the collections they trigger.
         self._wrap_offsets = [_NO_OFFSETS] * len(lines)
-        if any("\t" in line for line in lines):
-            self._tab_width_cache = [_tab_widths(line, self._tab_width) for line in lines]
-        else:
-            self._tab_width_cache = [_NO_TABS if line else _NO_OFFSETS for line in lines]
-        self._offset_to_line_info, self._line_index_to_offsets = _identity(len(lines))
+        self._tab_width_cache = _tab_table(lines, self._tab_width)
+        self._set_rows(len(lines))
 
     def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
         if self._width:
@@ -158,15 +201,19 @@ class _UnwrappedDocument(WrappedDocument):
         old_bottom = max(top, min(old_end[0], old_count - 1))
         new_bottom = max(top, min(new_end[0], line_count - 1))
         lines = self.document.lines[top : new_bottom + 1]
-        tab_width = self._tab_width
-        self._tab_width_cache[top : old_bottom + 1] = [
-            _tab_widths(line, tab_width) for line in lines
-        ]
+        self._tab_width_cache[top : old_bottom + 1] = _tab_table(lines, self._tab_width)
         self._wrap_offsets[top : old_bottom + 1] = [_NO_OFFSETS] * len(lines)
         if len(self._wrap_offsets) != line_count:  # an edit we misjudged: index it all again
             self.wrap(0)
         elif new_bottom - old_bottom or len(self._offset_to_line_info) != line_count:
-            self._offset_to_line_info, self._line_index_to_offsets = _identity(line_count)
+            self._set_rows(line_count)
+
+    def _set_rows(self, count: int) -> None:
+        """WrappedDocument's tables for ``count`` unwrapped lines: row i is (line i, section 0),
+        and line i is at rows [i]. Only read (indexed, sliced, measured) while unwrapped; a wrap
+        at a width builds WrappedDocument's own lists again."""
+        self._offset_to_line_info = cast("list[tuple[int, int]]", _Rows(count, _line_info))
+        self._line_index_to_offsets = cast("list[list[int]]", _Rows(count, _line_rows))
 
     def location_to_offset(self, location: Location) -> Offset:
         """As WrappedDocument's, without splitting the line into sections or re-tabbing it."""
@@ -177,21 +224,68 @@ class _UnwrappedDocument(WrappedDocument):
         return Offset(cells(self.document[row][:column], self._tab_width), row)
 
 
-_IDENTITY: tuple[list[tuple[int, int]], list[list[int]]] = ([], [])
+class _Rows(Sequence[_Row]):
+    """A read-only list of ``count`` items, item i being ``item(i)``, made when read.
+
+    The unwrapped index tables were a tuple and a list per line: 600,000 objects for a pasted
+    2.5 MB Detail, which took a tenth of a second to build and as long again in every full
+    garbage collection of the app afterwards."""
+
+    __slots__ = ("_count", "_item")
+
+    def __init__(self, count: int, item: Callable[[int], _Row]) -> None:
+        self._count = count
+        self._item = item
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> _Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_Row]: ...
+
+    def __getitem__(self, index: int | slice) -> _Row | list[_Row]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("row out of range")
+        return self._item(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, _Rows)):
+            return len(self) == len(other) and all(map(operator.eq, self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _line_info(row: int) -> tuple[int, int]:
+    return (row, 0)
+
+
+def _line_rows(line: int) -> list[int]:
+    return [line]
+
+
 #: A line's wrap offsets (none, unwrapped) and a tab-free line's tab widths, shared.
 _NO_OFFSETS: list[int] = []
 _NO_TABS: list[int] = [0]
+#: A tab-free line's tab widths by whether the line is empty (indexed by ``bool(line)``).
+_TAB_FREE = (_NO_OFFSETS, _NO_TABS)
 
 
-def _identity(count: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
-    """WrappedDocument's tables for ``count`` unwrapped lines: row i is (line i, section 0), and
-    line i is at row [i]. Sliced from shared tables (their items are never mutated in place)."""
-    global _IDENTITY
-    if len(_IDENTITY[0]) < count:
-        size = max(2 * count, 4096)
-        with gc_paused():
-            _IDENTITY = (list(zip(range(size), repeat(0))), [[i] for i in range(size)])
-    return _IDENTITY[0][:count], _IDENTITY[1][:count]
+def _tab_table(lines: Sequence[str], tab_width: int) -> list[list[int]]:
+    """What WrappedDocument keeps per line, the widths of its tabs, for ``lines``; looped over
+    at C speed when none holds a tab (the usual case: JSON is indented with spaces)."""
+    if "\t" in "".join(lines):
+        return [_tab_widths(line, tab_width) for line in lines]
+    if "" not in lines:
+        return [_NO_TABS] * len(lines)
+    return list(map(_TAB_FREE.__getitem__, map(bool, lines)))
 
 
 def _tab_widths(line: str, tab_width: int) -> list[int]:
@@ -228,19 +322,24 @@ class JsonTextArea(TextArea):
     """
 
     async def _on_paste(self, event: events.Paste) -> None:
-        """A long paste over the whole document (Ctrl+A, then paste an API response) is loaded
-        as a new document: inserted as an edit it took seconds for 2.5 MB (bench/editor.py
-        --large). The edit history starts again from it, as when a preset is opened."""
-        text = event.text
-        whole = self.selection == Selection(self.document.start, self.document.end)
-        if len(text) > LONG_LINE and not self.read_only and (whole or not self.text.strip()):
-            event.prevent_default()
-            event.stop()
-            # As it is: a one-liner is pretty-printed off the UI thread once it is checked.
-            self.load_text(text)
-            self.focus()
-            return
+        """A paste is an ordinary edit (Ctrl+Z takes it back, whatever its size: a 2.5 MB one
+        over the whole document costs tens of milliseconds), and one that is over at once: it
+        settles without waiting for the pause after typing."""
+        # Textual calls the handler of every class in the MRO: without this, TextArea's own
+        # would paste the text a second time.
+        event.prevent_default()
+        revision = self.revision
         await super()._on_paste(event)
+        if self.revision != revision:
+            self.settle_at_once = True
+
+    def join_last_edits(self) -> None:
+        """Make the last undo batch part of the one before it: one Ctrl+Z undoes both (the
+        reformat of a pasted one-liner with the paste: undone alone, the one-liner would be
+        reformatted again), one Ctrl+Y redoes both."""
+        batches = self.history._undo_stack
+        if len(batches) > 1:
+            batches[-2].extend(batches.pop())
 
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
         """Alt+key is the composer's (Alt+D and the like jump to a pane), not text."""
@@ -251,7 +350,11 @@ class JsonTextArea(TextArea):
         """The 0-based (row, column) of the marked error, if any."""
         self.revision = 0
         """Bumped by every change of the document (so the owner can cache its text)."""
+        self.settle_at_once = False
+        """Set by a change that is not typing (a paste, a reformat): the owner need not wait
+        for a pause in typing before reading the text. The owner resets it."""
         self._doc_width = 0
+        self._one_cell_line: tuple[tuple[int, int], bool] | None = None
         # language=None: a plain Document, so no tree-sitter parse or query ever runs. The text
         # is loaded afterwards, so that it is split and indexed once rather than three times.
         super().__init__(
@@ -290,11 +393,6 @@ class JsonTextArea(TextArea):
             self._line_cache.clear()
             self._refresh_size()
 
-    def remeasure(self) -> None:
-        """Measure the width of the whole document again (on load, or after a reformat)."""
-        self._doc_width = _measure(self.document.lines, self.indent_width)
-        self._refresh_size()
-
     def _refresh_size(self) -> None:
         """Like TextArea's, from the incrementally kept width rather than measuring every line."""
         if self.soft_wrap:
@@ -314,6 +412,14 @@ class JsonTextArea(TextArea):
         if width != self._doc_width:
             self._doc_width = width
             self._refresh_size()
+
+    def replace_all(self, text: str) -> EditResult:
+        """Replace the whole document with ``text`` as one edit (the cursor at its end); the
+        document's width is then that of ``text`` alone, measured once."""
+        self._doc_width = 0
+        return self.replace(
+            text, self.document.start, self.document.end, maintain_selection_offset=False
+        )
 
     def edit(self, edit: Edit) -> EditResult:
         result = super().edit(edit)
@@ -388,12 +494,16 @@ class JsonTextArea(TextArea):
         except IndexError:
             return super()._render_line(y)
         line = self.document[line_index]
-        # Long lines get no map at all: TextArea would walk all its bytes in Python.
-        self._highlights = {line_index: self._tokenize(line)} if len(line) <= LONG_LINE else {}
-        try:
-            strip = super()._render_line(y)
-        finally:
-            self._highlights = {}
+        if len(line) > LONG_LINE and not self.soft_wrap and self._one_cell_each(line_index):
+            strip = self._render_long_line(line_index, line, scroll_x)
+        else:
+            # Long lines get no map at all: TextArea would walk all its bytes in Python.
+            short = len(line) <= LONG_LINE
+            self._highlights = {line_index: self._tokenize(line)} if short else {}
+            try:
+                strip = super()._render_line(y)
+            finally:
+                self._highlights = {}
         if strip.cell_length > self.size.width:
             # TextArea returns the whole line (1 MiB of it, for a pasted one-liner) and leaves
             # the cropping to the compositor: crop once here, before anything else walks it.
@@ -414,6 +524,86 @@ class JsonTextArea(TextArea):
                 )
                 strip = Strip.join([strip.crop(0, x), cell, strip.crop(x + 1, strip.cell_length)])
         return strip
+
+    def _one_cell_each(self, line_index: int) -> bool:
+        """Whether every character of the line is one cell wide (printable ASCII: no tab, no
+        control character), remembered until the document changes."""
+        key = (self.revision, line_index)
+        if self._one_cell_line is None or self._one_cell_line[0] != key:
+            line = self.document[line_index]
+            self._one_cell_line = (key, line.isascii() and line.isprintable())
+        return self._one_cell_line[1]
+
+    def _render_long_line(self, line_index: int, line: str, scroll_x: int) -> Strip:
+        """What TextArea's ``_render_line`` draws for a long line of one-cell characters, made
+        from the part on screen only.
+
+        TextArea styles, renders and measures the whole line (a pasted 2.5 MB one-liner: 50 ms,
+        on every blink of the cursor), then crops it. Here a column is a cell, so the visible
+        columns are cut out first and given the same styles in the same order: the error line,
+        the cursor line, the selection, the matched brackets and the cursor."""
+        theme = self._theme
+        base_style = theme.base_style if theme and theme.base_style is not None else self.rich_style
+        gutter_width = self.gutter_width
+        text_width = max(0, self.size.width - gutter_width)
+        length = len(line) + 1  # TextArea's room for the cursor after the last character
+        left = min(scroll_x, length)
+        right = min(scroll_x + text_width, length)
+        visible = line[left:right] + (" " if left < right == length else "")
+        text = Text(visible, end="", no_wrap=True)
+
+        def stylize(style: Style | None, start: int = 0, end: int = length) -> None:
+            start, end = max(start, left) - left, min(end, right) - left
+            if style is not None and start < end:
+                text.stylize(style, start, end)
+
+        error = self.error_location
+        if error is not None and error[0] == line_index:
+            error_style = self.get_component_rich_style("detail-editor--error-line", partial=True)
+            stylize(error_style, 0, len(line))
+        selection = self.selection
+        start, end = selection
+        cursor_row, cursor_column = end
+        on_cursor_row = cursor_row == line_index
+        has_cursor = self._has_cursor
+        highlight_cursor_line = self.highlight_cursor_line and has_cursor
+        cursor_line_style = theme.cursor_line_style if theme and highlight_cursor_line else None
+        if on_cursor_row:
+            stylize(cursor_line_style)
+        (top_row, top_column), (bottom_row, bottom_column) = sorted(selection)
+        if start != end and top_row <= line_index <= bottom_row and theme:
+            stylize(
+                theme.selection_style,
+                top_column if line_index == top_row else 0,
+                bottom_column if line_index == bottom_row else len(line),
+            )
+        bracket = self._matching_bracket_location
+        brackets = has_cursor and self.match_cursor_bracket and bracket and start == end
+        bracket_style = theme.bracket_matching_style if theme else None
+        if on_cursor_row:
+            if brackets:
+                stylize(bracket_style, cursor_column, cursor_column + 1)
+            if self._draw_cursor and theme:
+                stylize(theme.cursor_style, cursor_column, cursor_column + 1)
+        if brackets and bracket and bracket[0] == line_index:
+            stylize(bracket_style, bracket[1], bracket[1] + 1)
+
+        strip = Strip(text.render(self.app.console), cell_length=len(visible))
+        line_style = (
+            cursor_line_style
+            if on_cursor_row and self.highlight_cursor_line
+            else (theme.base_style if theme else None)
+        )
+        strip = strip.extend_cell_length(text_width, line_style)
+        if self.show_line_numbers:
+            gutter_style = (
+                theme.cursor_line_gutter_style
+                if theme and on_cursor_row and highlight_cursor_line
+                else (theme.gutter_style if theme else None)
+            )
+            number = f"{line_index + self.line_number_start:>{gutter_width - 2}}  "
+            strip = Strip.join([Strip([Segment(number, gutter_style)], gutter_width), strip])
+        return strip.apply_style(base_style)
 
     @staticmethod
     def _tokenize(line: str) -> list[tuple[int, int | None, str]]:
@@ -492,6 +682,9 @@ class JsonTextArea(TextArea):
 
 def _measure(lines: Sequence[str], tab_width: int) -> int:
     """The widest of ``lines`` in cells."""
+    joined = "".join(lines)
+    if joined.isascii() and joined.isprintable():
+        return max(map(len, lines), default=0)  # a cell a character, tested at C speed
     widest = 0
     for line in lines:
         if 2 * len(line) > widest:  # a character is at most 2 cells wide
@@ -558,8 +751,12 @@ class DetailEditor(Widget):
         super().__init__(id=id, classes=classes)
         self._area = JsonTextArea(pretty_json(text) or text)
         self._generation = 0
-        self._last_edit = 0.0
-        self._pending = False
+        self._due = 0.0
+        """When the current burst of edits settles (monotonic seconds)."""
+        self._waiting = False
+        """Edits are waiting to settle (to be read, announced and validated)."""
+        self._timer: Timer | None = None
+        """The debounce timer, while one is armed."""
         self._announce = False
         self._debounce = DEBOUNCE_SECONDS
         self._cached_text: tuple[int, str] | None = None
@@ -623,12 +820,14 @@ class DetailEditor(Widget):
             self._replace_all(pretty)
         return True
 
-    def _replace_all(self, text: str) -> None:
-        """Replace the whole document as one undoable edit, keeping the cursor's row."""
+    def _replace_all(self, text: str, *, with_last_edit: bool = False) -> None:
+        """Replace the whole document as one undoable edit, keeping the cursor's row;
+        ``with_last_edit``: undone and redone together with the edit before it."""
         area = self._area
         row = area.cursor_location[0]
-        area.replace(text, (0, 0), area.document.end)
-        area.remeasure()
+        area.replace_all(text)
+        if with_last_edit:
+            area.join_last_edits()
         area.move_cursor((min(row, area.document.line_count - 1), 0))
 
     def mark_error(self, line: int | None, column: int | None) -> None:
@@ -653,23 +852,41 @@ class DetailEditor(Widget):
     def _area_changed(self, event: TextArea.Changed) -> None:
         """Per-edit notification from the text area: O(1), only (re)arms the debounce."""
         event.stop()
-        self._schedule()
+        at_once, self._area.settle_at_once = self._area.settle_at_once, False
+        self._schedule(at_once=at_once)
 
-    def _schedule(self, announce: bool = True) -> None:
-        """Note an edit; one timer per burst (re-armed in ``_settle``, not per keystroke)."""
-        self._last_edit = time.monotonic()
+    def _schedule(self, announce: bool = True, at_once: bool = False) -> None:
+        """Note an edit; one timer per burst (re-armed in ``_settle``, not per keystroke).
+        ``at_once``: the edit is not typing (a paste), so the burst settles now."""
+        self._due = time.monotonic() + (0 if at_once else self._debounce)
         self._announce = self._announce or announce
-        if not self._pending:
-            self._pending = True
-            self.set_timer(self._debounce, self._settle)
+        self._waiting = True
+        if at_once:
+            self._stop_timer()
+            self.call_later(self._settle)
+        elif self._timer is None:
+            self._timer = self.set_timer(self._debounce, self._timer_fired)
+
+    def _timer_fired(self) -> None:
+        self._timer = None
+        self._settle()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def _settle(self) -> None:
         """Runs when the timer fires; re-arms until typing has paused for the debounce time."""
-        quiet = time.monotonic() - self._last_edit
-        if quiet < self._debounce:
-            self.set_timer(self._debounce - quiet, self._settle)
+        if not self._waiting:
+            return  # settled already (a paste's call came as well as the timer)
+        wait = self._due - time.monotonic()
+        if wait > 0:
+            if self._timer is None:
+                self._timer = self.set_timer(wait, self._timer_fired)
             return
-        self._pending = False
+        self._stop_timer()
+        self._waiting = False
         self._generation += 1
         text = self.text
         if self._announce:
@@ -700,17 +917,14 @@ class DetailEditor(Widget):
     @on(_Checked)
     def _checked(self, event: _Checked) -> None:
         event.stop()
-        if event.generation != self._generation or self._pending:
+        if event.generation != self._generation or self._waiting:
             return  # the text has changed since: a newer validation is on its way
         self.validations += 1
         result = event.result
         self.mark_error(result.line, result.column)
         self.post_message(self.Validated(self, result.problem, result.line, result.column))
         if event.pretty is not None and event.pretty != event.text:
-            if len(event.pretty) > LARGE_DOCUMENT:
-                # As a new document: an edit of every line costs seconds at this size.
-                row = self._area.cursor_location[0]
-                self._area.load_text(event.pretty)
-                self._area.move_cursor((min(row, self._area.document.line_count - 1), 0))
-            else:
-                self._replace_all(event.pretty)
+            # The edit that made the one-liner (a paste, say) and its reformat are one step
+            # of the history, and the reformatted text is announced without a pause.
+            self._area.settle_at_once = True
+            self._replace_all(event.pretty, with_last_edit=True)
