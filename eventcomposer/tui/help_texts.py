@@ -26,7 +26,8 @@ Compose the entries of one PutEvents call (up to 10), then send them with **F5**
   resend); **Ctrl+O** imports AWS CLI `--entries` / `--cli-input-json` input; the command
   palette (**Ctrl+P**) also copies the batch as an `aws events put-events` command or a boto3
   snippet.
-- **F3** formats the Detail; **F4** edits it in `$EDITOR`.
+- **F3** formats the Detail; **F4** edits it in `$EDITOR`; **Ctrl+A** selects all of it (to
+  paste over it), **Home** goes to the start of a line.
 - **F10** adds an entry from a schema (a JSON Schema file or the Schema Registry) with a
   sample Detail; an entry whose preset or own `schema:` names one has its Detail checked
   against it as you type, each violation with its JSON path and line.

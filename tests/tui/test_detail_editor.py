@@ -289,8 +289,8 @@ async def test_undoing_a_paste_over_the_whole_detail_puts_the_old_one_back_in_th
         before = app.state.entry.detail
         assert json.loads(before) == {"order": 1}
         area = app.editor.text_area
-        await pilot.press("alt+d")
-        area.select_all()
+        await pilot.press("alt+d", "ctrl+a")  # the Detail editor, all of it
+        assert area.selected_text == area.text
         app.post_message(events.Paste(json.dumps(pasted)))
         await wait_for(pilot, lambda: area.document.line_count > 100)
         await wait_for(pilot, lambda: app.state.entry.detail == app.editor.text)

@@ -320,6 +320,12 @@ class JsonTextArea(TextArea):
     JsonTextArea > .detail-editor--error-line { text-style: underline; }
     JsonTextArea > .detail-editor--error-cell { background: $error; color: $text; }
     """
+    #: Ctrl+A selects the whole Detail, as in most editors: the way to paste an API response
+    #: over it. (TextArea's Ctrl+A goes to the line start, which Home does too; its own
+    #: select-all key, F7, is the composer's Preview.)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "select_all", "Select all", show=False, id="detail.select_all"),
+    ]
 
     async def _on_paste(self, event: events.Paste) -> None:
         """A paste is an ordinary edit (Ctrl+Z takes it back, whatever its size: a 2.5 MB one
