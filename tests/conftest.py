@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -45,6 +46,18 @@ _SLOW_MODULES = {
     "test_faults_cli",
     "test_patterns_linear",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Signals as a terminal gives them, whoever started the suite. A shell without job
+    control starts a background command (`pytest &`, `nohup pytest`) with SIGINT (or SIGHUP)
+    ignored, and every process a test starts would inherit that: the tests that stop a send
+    or a tail with Ctrl+C or SIGHUP would see it ignored, and wait for nothing. (Each xdist
+    worker runs this too.)"""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -256,8 +256,11 @@ class Sender:
             # Calls in flight finish and are recorded; a second Ctrl+C stops waiting for them
             # (what is still in flight then has no known outcome: see ``finally``).
             with contextlib.suppress(KeyboardInterrupt):
-                if on_stopping and self._in_flight:
-                    on_stopping(len(self._in_flight))
+                # (A call whose thread started as the signal came counts though it is not
+                # in ``_in_flight`` yet: its entries are already in ``_sending``.)
+                calls = len(self._in_flight) or (1 if self._sending else 0)
+                if on_stopping and calls:
+                    on_stopping(calls)
                 self._wait_all(list(self._in_flight))
                 # A call whose thread started as the signal came is not in ``_in_flight``
                 # yet: wait for every call that went out to be recorded.
