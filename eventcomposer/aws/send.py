@@ -258,9 +258,9 @@ class Sender:
             with contextlib.suppress(KeyboardInterrupt):
                 # (A call whose thread started as the signal came counts though it is not
                 # in ``_in_flight`` yet: its entries are already in ``_sending``.)
-                calls = len(self._in_flight) or (1 if self._sending else 0)
-                if on_stopping and calls:
-                    on_stopping(calls)
+                in_flight = len(self._in_flight) or (1 if self._sending else 0)
+                if on_stopping and in_flight:
+                    on_stopping(in_flight)
                 self._wait_all(list(self._in_flight))
                 # A call whose thread started as the signal came is not in ``_in_flight``
                 # yet: wait for every call that went out to be recorded.
