@@ -97,8 +97,7 @@ class Entry:
         return cls(**values)
 
 
-@lru_cache(maxsize=64)
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=8)  # few: a Detail may be megabytes
 def compact_detail(text: str) -> str:
     """Detail text without insignificant whitespace (what the TUI sends and counts): the
     editor pretty-prints for reading, but AWS counts every byte of Detail. Text that is not
