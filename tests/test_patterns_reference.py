@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from eventcomposer.patterns import explain, matches
@@ -152,6 +152,11 @@ def test_matcher_agrees_with_the_reference_on_arrays_of_objects(
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PATTERNS, EVENTS)
+# Found by the long run: "a" matches in the nested array of element 0, which rules out the
+# "a.a" of element 1; the explanation once blamed "a.a" (looked at before "a") and said no.
+@example(
+    {"b": [{"exists": False}], "a.a": [{"exists": False}], "a": ["xy"]}, {"a": [["xy"], {"a": "x"}]}
+)
 def test_matcher_agrees_with_the_reference(pattern: dict[str, Any], event: dict[str, Any]) -> None:
     text = json.dumps(pattern)
     expected = reference_matches(pattern, event)

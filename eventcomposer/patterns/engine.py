@@ -291,7 +291,13 @@ def _first_clash(
     match iff one of them holds it; otherwise the exact states list every choice of leaves, and
     a prefix can match iff some state chooses exactly its positive fields and leaves none of its
     absent fields present.
+
+    A branch that matches has no clash, whatever its prefixes say: a field that must be
+    absent may be ruled out only by a later field's choice of array element (``a.a`` absent
+    and ``a`` equal to a value found in another element of the array ``a``).
     """
+    if any(plan.matches(event, found) for plan in plans):
+        return 0
     if len(plans) == 1:
         plan = plans[0]
         verdict = plan.decide(event, found)
