@@ -283,8 +283,8 @@ def rule_context(events_client: Any, bus: str | None = None) -> RuleContext:
 @dataclass
 class SendResult:
     """What a send did. ``refused`` says why nothing was sent (a bus that does not exist);
-    otherwise ``report`` holds every entry's outcome. ``warnings`` are for the user (a bus that
-    could not be checked, a history that could not be written: never a reason to fail the send);
+    otherwise ``report`` holds every entry's outcome. ``unchecked`` buses and ``warnings`` are for
+    the user (a history that could not be written): never a reason to fail the send;
     ``problems`` are invalid entries found in a later round of a replay, which stopped it."""
 
     report: SendReport | None = None
@@ -293,6 +293,9 @@ class SendResult:
     refused: str | None = None
     #: The bus that does not exist, when that is why nothing was sent.
     missing_bus: str | None = None
+    #: Buses that could not be checked (sent to all the same): each interface says why in its
+    #: own terms (``BusCheck.message`` is the command line's).
+    unchecked: list[BusCheck] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     problem_origins: list[str] = field(default_factory=list)
@@ -391,7 +394,7 @@ class SendService:
                     result.missing_bus = check.bus
                     return result
                 if check.exists is None:
-                    result.warnings.append(check.message)
+                    result.unchecked.append(check)
         if concurrency is None and plan.count <= 10:
             concurrency = 1  # one call: nothing to adapt, and in order
         kwargs: dict[str, Any] = {"endpoint_id": plan.endpoint_id, "concurrency": concurrency}

@@ -86,6 +86,9 @@ class FaultProxy:
         self.in_flight = 0
         self.max_in_flight = 0
         self.arrivals: list[tuple[float, int]] = []  # (when, entries) of each PutEvents call
+        #: Operations other than PutEvents answered with AccessDeniedException (e.g.
+        #: "DescribeEventBus": a bus the credentials may send to but not describe).
+        self.denied: set[str] = set()
         self._tokens = 0.0
         self._refilled: float | None = None
         self._timer: threading.Timer | None = None
@@ -190,6 +193,9 @@ class FaultProxy:
                 with self._lock:
                     self.in_flight -= 1
             return
+        if target.rpartition(".")[2] in self.denied:
+            self._answer_error(handler, "denied")
+            return
         status, response_headers, payload = self._forward(handler, headers, body)
         self._answer(handler, status, response_headers, payload)
 
@@ -287,6 +293,7 @@ class FaultProxy:
         status, code, message = {
             "http500": (500, "InternalException", "injected internal error"),
             "throttle": (400, "ThrottlingException", "Rate exceeded"),
+            "denied": (400, "AccessDeniedException", "injected: not authorized"),
         }[fault]
         payload = json.dumps({"__type": code, "message": message}).encode()
         handler.send_response(status)

@@ -120,3 +120,14 @@ def test_the_server_going_away_mid_send_exits_3_when_nothing_was_accepted(
     code, _, err = send(cli, proxy, tmp_path)
     assert code == 3
     assert "Could not connect to" in err
+
+
+def test_a_bus_that_cannot_be_described_is_sent_to_with_a_warning(
+    cli: Run, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    proxy.denied = {"DescribeEventBus"}  # credentials that may send to it but not describe it
+    code, result, err = send(cli, proxy, tmp_path, "--bus", "orders")
+    assert code == 0 and result["FailedEntryCount"] == 0
+    assert accepted_numbers(proxy) == list(range(1, 26))
+    assert "warning: can't tell whether 'orders' exists:" in err
+    assert "Check --profile and --region" in err  # the command line's own options

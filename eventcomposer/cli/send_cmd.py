@@ -148,6 +148,8 @@ def _say_stopping(in_flight: int) -> None:
 
 def _finish(args: argparse.Namespace, result: SendResult) -> int:
     """Print what a send did; its exit code."""
+    for check in result.unchecked:
+        warn(check.message)
     for warning in result.warnings:
         warn(warning)
     if result.refused:

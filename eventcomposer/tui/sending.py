@@ -182,7 +182,7 @@ class SendController:
         """Off the UI thread: the service checks each bus, sends, and records the send."""
         from eventcomposer.aws.errors import AwsProblem
         from eventcomposer.sending import SendService
-        from eventcomposer.tui.backend import problem_text
+        from eventcomposer.tui.backend import TUI_TERMS, problem_text
 
         backend = self.app.backend
         try:
@@ -203,8 +203,10 @@ class SendController:
         except Exception as exc:  # never leave the UI in "sending"
             backend.to_ui(self.finished, None, plan, previous, f"{type(exc).__name__}: {exc}")
             return
-        for warning in result.warnings:
-            backend.to_ui(self.app.notify, warning, title="Note", severity="warning", timeout=8)
+        # A bus that could not be checked is said in the TUI's terms (not --profile).
+        notes = [check.in_terms(TUI_TERMS) for check in result.unchecked] + result.warnings
+        for note in notes:
+            backend.to_ui(self.app.notify, note, title="Note", severity="warning", timeout=8)
         refused = result.refused
         if result.missing_bus is not None:  # in the TUI's terms: F2, not --bus
             from eventcomposer.tui.bus_and_rules import missing_bus_message

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from faultproxy import FaultProxy
 from textual.widgets import Static
-from tui_helpers import ready, send_and_wait, settle
+from tui_helpers import ready, send_and_wait, settle, told, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
@@ -176,3 +176,21 @@ async def test_an_unknown_outcome_is_never_resent_by_f8(
         assert status(app).startswith("Nothing resent: 1 entry has an unknown outcome")
         # Accepted exactly once: 1 and 3, and 2 too if the slow call reached the service.
         assert numbers(proxy.forwarded) == ([1, 2, 3] if fault == "slow" else [1, 3])
+
+
+async def test_a_bus_that_cannot_be_described_is_noted_in_the_composers_terms(
+    local_settings: AwsSettings, presets_dir: Path, proxy: FaultProxy
+) -> None:
+    proxy.denied = {"DescribeEventBus"}  # credentials that may send to it but not describe it
+    settings = replace(local_settings, endpoint_url=proxy.endpoint_url)
+    app = EventComposerApp(settings, presets_dir, retry=RETRY)
+    async with app.run_test(size=SIZE) as pilot:
+        await compose_three(app, pilot)
+        app.state.set_bus("orders")  # a demo bus (the default bus is never checked)
+        await app.show_state()
+        report = await send_and_wait(app, pilot, "f5")
+        assert [o.ok for o in report.outcomes] == [True, True, True]
+        await wait_for(pilot, lambda: any("can't tell" in m for m, _ in told(app)))
+        note = next(m for m, _ in told(app) if "can't tell" in m)
+        assert "can't tell whether 'orders' exists" in note and "access denied" in note
+        assert "--profile" not in note and "--region" not in note
