@@ -187,11 +187,11 @@ class FaultProxy:
             with self._lock:
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            handler.in_flight = True  # type: ignore[attr-defined]
             try:
                 self._put_events(handler, headers, body)
             finally:
-                with self._lock:
-                    self.in_flight -= 1
+                self._landed(handler)
             return
         if target.rpartition(".")[2] in self.denied:
             self._answer_error(handler, "denied")
@@ -271,13 +271,26 @@ class FaultProxy:
                     if key is not None:
                         self.accepted_markers[key] += 1
 
-    @staticmethod
+    def _landed(self, handler: BaseHTTPRequestHandler) -> None:
+        """A PutEvents call stops being in flight once its answer starts on the wire.
+
+        Counted before the first byte is written, not after the last: the client may read the
+        answer and start its next call before this thread runs again, and that call must not
+        look concurrent with this one.
+        """
+        if getattr(handler, "in_flight", False):
+            handler.in_flight = False  # type: ignore[attr-defined]
+            with self._lock:
+                self.in_flight -= 1
+
     def _answer(
+        self,
         handler: BaseHTTPRequestHandler,
         status: int,
         response_headers: dict[str, str],
         payload: bytes,
     ) -> None:
+        self._landed(handler)
         handler.send_response(status)
         for key, value in response_headers.items():
             if key.lower() not in _HOP_HEADERS:
@@ -288,8 +301,8 @@ class FaultProxy:
         handler.wfile.write(payload)
         handler.close_connection = True
 
-    @staticmethod
-    def _answer_error(handler: BaseHTTPRequestHandler, fault: str) -> None:
+    def _answer_error(self, handler: BaseHTTPRequestHandler, fault: str) -> None:
+        self._landed(handler)
         status, code, message = {
             "http500": (500, "InternalException", "injected internal error"),
             "throttle": (400, "ThrottlingException", "Rate exceeded"),
@@ -304,9 +317,9 @@ class FaultProxy:
         handler.wfile.write(payload)
         handler.close_connection = True
 
-    @staticmethod
-    def _reset(handler: BaseHTTPRequestHandler) -> None:
+    def _reset(self, handler: BaseHTTPRequestHandler) -> None:
         """Close with RST (SO_LINGER 0), as a crashed peer or a dropped NAT entry would."""
+        self._landed(handler)
         handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.close_connection = True
         handler.connection.close()
