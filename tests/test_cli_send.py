@@ -269,3 +269,19 @@ def test_local_json_output_is_pure_json_in_a_real_process(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["FailedEntryCount"] == 0
+
+
+def test_detail_text_goes_out_exactly_as_written(cli: Run, tmp_path: Path, proxy: Any) -> None:
+    # As `aws events put-events` sends it: no number rewritten (1e400 is not Infinity, the
+    # long fraction not 0.1, 1E5 not 100000.0), no escape undone, the whitespace kept.
+    written = (
+        '{\n  "amount": 0.10000000000000000000001,\n  "big": 1e400,\n  "e": 1E5,\n'
+        '  "s": "\\u00e9"\n}'
+    )
+    path = write_json(tmp_path, [{"Source": "s", "DetailType": "t", "Detail": written}])
+    code, out, err = cli("send", "--entries", f"file://{path}", "--dry-run", "--output", "json")
+    assert code == 0, err
+    assert json.loads(out)[0]["Entries"][0]["Detail"] == written
+    code, _, err = cli("send", "--entries", f"file://{path}", endpoint=proxy.endpoint_url)
+    assert code == 0, err
+    assert [entry["Detail"] for entry in proxy.calls[0]] == [written]

@@ -200,3 +200,19 @@ def test_the_tuis_save_over_its_file_round_trips(tmp_path: Path) -> None:
     assert path.read_text() == HAND_KEPT
     save_preset(batch, path, round_trip=False)
     assert "#" not in path.read_text()
+
+
+@pytest.mark.parametrize("over_its_file", [True, False])
+def test_a_detail_a_mapping_would_rewrite_is_saved_as_its_json_text(
+    tmp_path: Path, over_its_file: bool
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(HAND_KEPT)
+    preset = load_preset(path)
+    written = '{"amount": 0.10000000000000000000001, "big": 1e400, "e": 1E5, "a": 1, "a": 2}'
+    preset.entries[0].detail = written
+    target = path if over_its_file else tmp_path / "elsewhere.yaml"
+    save_preset(preset, target)
+    again = load_preset(target)
+    assert again.entries[0].detail == written  # not 0.1, Infinity, 100000.0 or one "a"
+    assert again.entries[1].detail == '{"a": 1}'

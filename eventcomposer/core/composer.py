@@ -23,8 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eventcomposer.core.entries import Entry, compact_detail, dump_detail
+from eventcomposer.core.entries import Entry, compact_detail
 from eventcomposer.core.fields import BY_API, Kind
+from eventcomposer.core.json_layout import compacted
 from eventcomposer.core.sizes import entry_size, format_bytes
 from eventcomposer.core.templating import TemplateContext, TemplateError, resolve_entry
 from eventcomposer.core.validation import (
@@ -60,7 +61,7 @@ def detail_check(text: str) -> DetailCheck:
 
 def sent_text(text: str) -> str:
     """Detail ``text`` as it is sent and counted (``compact_detail``), remembered with its
-    check: a valid one is dumped from the value its check parsed, not parsed again."""
+    check: a valid one is compacted without being parsed again."""
     return _remembered(text)[1]
 
 
@@ -77,7 +78,7 @@ def _check_and_compact(text: str) -> tuple[DetailCheck, str]:
     check = check_detail(text)
     if check.value is None:
         return check, compact_detail(text)
-    return DetailCheck(None), dump_detail(check.value)
+    return DetailCheck(None), compacted(text)
 
 
 def sent_detail(entry: Entry) -> Entry:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
+from eventcomposer.core.json_layout import compact_json, deep_json
 
 
 class EntryFormatError(ValueError):
@@ -99,14 +98,12 @@ class Entry:
 
 @lru_cache(maxsize=8)  # few: a Detail may be megabytes
 def compact_detail(text: str) -> str:
-    """Detail text without insignificant whitespace (what the TUI sends and counts): the
-    editor pretty-prints for reading, but AWS counts every byte of Detail. Text that is not
-    valid JSON is returned as it is (validation reports it)."""
-    try:
-        with deep_json():
-            return dump_detail(json.loads(text))
-    except (ValueError, RecursionError):
-        return text
+    """Detail text without insignificant whitespace (what is sent and counted): the editor
+    pretty-prints for reading, but AWS counts every byte of Detail. Every value stays as
+    written (``compact_json``). Text that is not valid JSON is returned as it is (validation
+    reports it)."""
+    compact = compact_json(text)
+    return text if compact is None else compact
 
 
 def as_sent(entry: Entry) -> Entry:
@@ -119,22 +116,6 @@ def dump_detail(value: Any) -> str:
     """Compact JSON text for a Detail given as a mapping (what is sent and counted)."""
     with deep_json():
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-#: AWS allows a Detail nested 1000 levels deep; Python's json recurses once per level.
-JSON_DEPTH = 1000
-
-
-@contextmanager
-def deep_json(depth: int = JSON_DEPTH) -> Iterator[None]:
-    """Room on the interpreter's stack for json's recursion through ``depth`` levels (callers
-    check the depth first, without recursion, so nothing deeper gets here)."""
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(previous, depth * 3 + 200))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(previous)
 
 
 def json_type_name(value: Any) -> str:

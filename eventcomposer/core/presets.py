@@ -31,6 +31,7 @@ from eventcomposer.core.files import (
     input_name,
     read_limited,
 )
+from eventcomposer.core.json_layout import compacted
 from eventcomposer.core.validation import nesting_depth
 from eventcomposer.core.yaml_load import YamlError, line_of, load_yaml
 
@@ -407,12 +408,18 @@ MAX_MAPPING_DEPTH = 64
 
 
 def _detail_value(entry: Entry) -> Any:
+    """The Detail as a mapping if it was one and reads back as the very same JSON text, else
+    its text: a mapping would rewrite ``1e400``, ``0.10000000000000000000001``, ``1E5``, a
+    repeated key or an escape (the file must hold what was sent)."""
     if entry.detail_as_mapping and nesting_depth(entry.detail) <= MAX_MAPPING_DEPTH:
         try:
             value = json.loads(entry.detail)
-        except ValueError:
+            same = isinstance(value, dict) and compacted(_DETAIL_JSON(value)) == compacted(
+                entry.detail
+            )
+        except ValueError:  # not JSON, or NaN or infinity
             return entry.detail
-        if isinstance(value, dict):
+        if same:
             return value
     return entry.detail
 

@@ -17,8 +17,9 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
-from eventcomposer.core.entries import Entry, deep_json, json_type_name
+from eventcomposer.core.entries import Entry, json_type_name
 from eventcomposer.core.fields import FIELDS
+from eventcomposer.core.json_layout import deep_json
 from eventcomposer.core.sizes import DEFAULT_REQUEST_LIMIT, entry_size, format_bytes, request_size
 
 MAX_ENTRIES_PER_CALL = 10

@@ -4,6 +4,7 @@ agree, whatever the order in which keys and messages arrive (Pilot, real local E
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,36 @@ async def test_without_the_local_extra_the_hint_names_the_extra(
         await ready(pilot)
         await wait_for(pilot, lambda: "could not start" in app.status_text)
         assert "pip install 'eventcomposer[local]'" in app.status_text
+
+
+async def test_every_detail_value_is_sent_and_shown_as_typed(
+    local_settings: AwsSettings, presets_dir: Path, proxy: Any
+) -> None:
+    """Numbers Python would rewrite (1e400 as Infinity, a long fraction as 0.1, 1E5 as
+    100000.0), escapes and repeated keys: the editor, the meter, the preview and the request
+    all hold them as typed (only the whitespace goes)."""
+    typed = (
+        '{"big": 1e400, "p": 0.10000000000000000000001, "e": 1E5, "s": "\\u00e9", "k": 1, "k": 2}'
+    )
+    sent = typed.replace(" ", "")
+    app = EventComposerApp(replace(local_settings, endpoint_url=proxy.endpoint_url), presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {})
+        app.editor.load_text(typed)
+        await settle(pilot)
+        assert app.form.field("source").message == ""
+        assert "1e400" in app.editor.text and "\\u00e9" in app.editor.text
+        assert app.state.entry.detail == app.editor.text
+        meter = app.query_one(SizeMeter)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        preview = app.screen
+        assert isinstance(preview, PreviewScreen)
+        assert [e.detail for e in preview.entries] == [sent]
+        assert meter.entry_bytes == request_size(preview.entries)
+        await pilot.press("escape")
+        await settle(pilot)
+        report = await send_and_wait(app, pilot)
+        assert report.failed_count == 0, report
+    assert [e["Detail"] for call in proxy.calls for e in call] == [sent]

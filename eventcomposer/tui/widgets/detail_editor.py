@@ -29,15 +29,11 @@ every keystroke proportional to what is on screen instead:
 
 from __future__ import annotations
 
-import gc
-import json
 import operator
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
 from typing import ClassVar, TypeVar, cast, overload
 
 from rich.cells import cell_len
@@ -64,6 +60,7 @@ from textual.widgets.text_area import (
 )
 from textual.worker import get_current_worker
 
+from eventcomposer.core.json_layout import gc_paused, pretty_json
 from eventcomposer.core.validation import DetailCheck, check_detail
 from eventcomposer.tui.textual_compat import single_cell_widths as _single_cells
 from eventcomposer.tui.widgets.validated_field import leaves_alt_keys
@@ -104,64 +101,6 @@ _THEME_NAMES = {
 }
 _BRACKET_RE = re.compile(r"[\[\]{}()]")
 _Row = TypeVar("_Row")
-
-
-def pretty_json(text: str) -> str | None:
-    """``text`` pretty-printed the way the editor shows JSON, or None if it isn't valid JSON."""
-    with gc_paused():
-        try:
-            value = json.loads(text)
-        except (ValueError, RecursionError):
-            return None
-        try:
-            return _indented(value)
-        except (ValueError, RecursionError):
-            return None
-
-
-# Control characters never occur raw in JSON text (the encoder escapes them in strings), so
-# they can mark where ``_indented`` breaks lines: after an opening bracket, before a closing
-# one, after an item's comma.
-_OPENED, _CLOSING, _NEXT = "\x10", "\x11", "\x12"
-_DEPTH_STEP = {ord(_OPENED): 1, ord(_CLOSING): -1, ord(_NEXT): 0}
-#: Every byte but the three marks (deleted by ``bytes.translate``).
-_NOT_MARKS = bytes(b for b in range(256) if b not in _DEPTH_STEP)
-#: Every byte but quotes and brackets.
-_NOT_STRUCTURE = bytes(b for b in range(256) if chr(b) not in '"[]{}')
-
-
-def _indented(value: object) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, a third faster for a large value.
-
-    Python's encoder indents in Python (its C encoder can't, before 3.13). Here the C encoder
-    writes the text with a mark after each item's comma; a mark is put after each opening
-    bracket and before each closing one (not inside an empty pair); the text is cut at the
-    marks and each piece starts a line indented by the depth reached there. The brackets are
-    found by replacing them, so a value with a bracket in a string is left to Python's own."""
-    text = json.dumps(value, ensure_ascii=False, separators=("," + _NEXT, ": "))
-    if _bracket_in_a_string(text):
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    for bracket in "[{":
-        text = text.replace(bracket, bracket + _OPENED)
-    for bracket in "]}":
-        text = text.replace(bracket, _CLOSING + bracket)
-    for empty in ("[]", "{}"):
-        text = text.replace(empty[0] + _OPENED + _CLOSING + empty[1], empty)
-    marks = text.encode("utf-8", "surrogatepass").translate(None, _NOT_MARKS)
-    depths = list(accumulate(map(_DEPTH_STEP.__getitem__, marks)))
-    indents = ["\n" + "  " * depth for depth in range(max(depths, default=0) + 1)]
-    pieces = text.replace(_CLOSING, _OPENED).replace(_NEXT, _OPENED).split(_OPENED)
-    return "".join(map(operator.add, pieces, chain(map(indents.__getitem__, depths), ("",))))
-
-
-def _bracket_in_a_string(text: str) -> bool:
-    """Whether a string in the JSON ``text`` holds a bracket. Of its quotes and brackets alone
-    (escaped quotes cut out), two quotes side by side can go (an empty string, or the end of
-    one and the start of the next); a quote is left only around a bracket in a string."""
-    if "\\" in text:
-        text = text.replace("\\\\", "").replace('\\"', "")
-    structure = text.encode("utf-8", "surrogatepass").translate(None, _NOT_STRUCTURE)
-    return b'"' in structure.replace(b'""', b"")
 
 
 class _UnwrappedDocument(WrappedDocument):
@@ -293,20 +232,6 @@ def _tab_widths(line: str, tab_width: int) -> list[int]:
     if "\t" in line:
         return [width for _, width in get_tab_widths(line, tab_width)]
     return _NO_TABS if line else _NO_OFFSETS
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No garbage collection while a large document is parsed or indexed: its hundreds of
-    thousands of new containers would trigger full collections of the whole app, which cost
-    more than the work itself (a 2.5 MB paste: about a second)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class JsonTextArea(TextArea):
