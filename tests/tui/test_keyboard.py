@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_helpers import fill, ready, settle, wait_for
+from tui_helpers import fill, ready, run_from_palette, settle, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.app import EventComposerApp
@@ -163,11 +163,7 @@ async def test_new_batch_from_the_palette_asks_when_unsaved(presets_dir: Path) -
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert len(app.state.entries) == 2
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"new batch")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "new batch", "new batch")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await settle(pilot)
@@ -439,11 +435,7 @@ async def test_a_copy_says_it_may_not_arrive_and_alt_w_writes_it(
         app.copies.folder = tmp_path
         fill(app, "com.example.orders", "Order Placed", {"a": 1})
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"boto3")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "boto3", "boto3")
         await wait_for(pilot, lambda: app.copies.last is not None)
         messages = [n.message for n in app._notifications]
         assert any("some terminals" in m and "Alt+W" in m for m in messages), messages

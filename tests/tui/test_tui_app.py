@@ -13,7 +13,7 @@ import pytest
 import yaml
 from faultproxy import FaultProxy
 from textual.widgets import Input, OptionList, Static
-from tui_helpers import fill, ready, settle, wait_for
+from tui_helpers import fill, ready, run_from_palette, settle, wait_for
 
 from eventcomposer.aws.send import RetryPolicy
 from eventcomposer.aws.settings import AwsSettings
@@ -424,11 +424,7 @@ async def test_command_palette_offers_the_actions(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.editor.text_area.load_text('{"a":1}')
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"format json")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "format json", "format json")
         await settle(pilot)
         assert app.editor.text == '{\n  "a": 1\n}'
 

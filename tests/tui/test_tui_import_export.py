@@ -16,7 +16,7 @@ import pytest
 import yaml
 from helpers import AWS_CLI_EXAMPLE
 from textual.widgets import Button, Input, Static, TextArea
-from tui_helpers import ready, settle, wait_for
+from tui_helpers import ready, run_from_palette, settle, wait_for
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.tui.app import EventComposerApp
@@ -184,11 +184,7 @@ async def test_copied_aws_cli_command_runs_for_real(
         await wait_for(pilot, lambda: len(app.state.entries) == 2)
         await settle(pilot)
         # Through the command palette, as a user finds it.
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"aws events put")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "aws events put", "aws events put")
         await wait_for(pilot, lambda: bool(copied))
     [command] = copied
     assert command.startswith("aws events put-events")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Static
-from tui_helpers import ready, settle, told, wait_for, workers_done
+from tui_helpers import ready, run_from_palette, settle, told, wait_for, workers_done
 
 from eventcomposer.aws.settings import AwsSettings
 from eventcomposer.aws.tail import PREFIX
@@ -172,11 +172,7 @@ async def test_ctrl_g_and_the_palette_open_the_archives_of_the_batch_bus(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
 
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"archives and replays")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await run_from_palette(pilot, "archives and replays", "archives and replays")
         await wait_for(pilot, lambda: isinstance(app.screen, ArchivesScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.screen_stack[0])

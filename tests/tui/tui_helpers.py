@@ -103,3 +103,25 @@ async def send_and_wait(app: EventComposerApp, pilot: Pilot[Any], key: str = "f5
     report = app.results.report
     assert report is not None
     return report
+
+
+async def run_from_palette(pilot: Pilot[Any], search: str, command: str) -> None:
+    """Ctrl+P, type ``search``, wait until the highlighted command is ``command`` (the palette
+    searches in workers: a slow machine may not have listed it yet), then Enter."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*search)
+
+    def highlighted() -> str:
+        found = pilot.app.screen.query(CommandList)
+        if not found:
+            return ""
+        options = found.first()
+        if options.highlighted is None or options.has_class("--populating"):
+            return ""
+        return str(options.get_option_at_index(options.highlighted).prompt)
+
+    await wait_for(pilot, lambda: command.lower() in highlighted().lower())
+    await pilot.press("enter")
