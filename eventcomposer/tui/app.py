@@ -38,7 +38,7 @@ from eventcomposer.tui.messages import (
     ScreenOpened,
     WatchRequest,
 )
-from eventcomposer.tui.navigation import Navigation
+from eventcomposer.tui.navigation import FOCUS_KEYS, Navigation
 from eventcomposer.tui.preferences import Preferences
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
@@ -93,6 +93,7 @@ class EventComposerApp(App[int]):
         Binding("f4", "open_in_editor", "Editor", id="composer.open_in_editor", priority=True),
         Binding("ctrl+n", "add_entry", "New entry", id="composer.add_entry", priority=True),
         *(Binding(k, a, d, id=i, show=False, priority=True) for k, a, d, i in HIDDEN_KEYS),
+        *FOCUS_KEYS,
         Binding("ctrl+q", "quit", "Quit", id="composer.quit", priority=True),
     ]
 

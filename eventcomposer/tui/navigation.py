@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.css.query import NoMatches
 
 from eventcomposer.tui.commands import COMPOSER_ACTIONS
@@ -29,6 +30,23 @@ PANES: dict[str, tuple[str, str]] = {
     "rules": ("#rules-list", "rules panel"),
     "results": ("#results-grid", "results"),
 }
+
+#: Tab and Shift+Tab as the app's priority keys: the focus moves as soon as the key is read,
+#: so the keys after it in one burst (a fast typist on a busy app, a paste without brackets)
+#: go to the field it moves to. Textual's own are the screen's: a key there waits until the
+#: focused field has worked through every key queued before it, and by then the keys typed
+#: after Tab had been handed to the old field too ("orders<Tab>Order" all in Source).
+FOCUS_KEYS = (
+    Binding("tab", "focus_next", "Next field", id="composer.focus_next", show=False, priority=True),
+    Binding(
+        "shift+tab",
+        "focus_previous",
+        "Previous field",
+        id="composer.focus_previous",
+        show=False,
+        priority=True,
+    ),
+)
 
 #: The app's actions that only make sense on the composer itself (not over a dialog or screen).
 MAIN_SCREEN_ONLY = COMPOSER_ACTIONS | {

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.widgets import Input, Static
 from tui_helpers import fill, ready, send_and_wait, settle, wait_for
 
@@ -73,6 +74,27 @@ async def test_a_burst_of_keys_lands_in_the_entry_it_was_typed_in(
         await pilot.pause()
         status = str(app.query_one("#status", Static).content)
         assert "entry 2, Source: is required" in status
+
+
+async def test_keys_read_in_one_burst_after_tab_go_to_the_next_field(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    """As a terminal hands over a fast typist's keys (or a paste without brackets): one read,
+    every key queued before the first is handled. Tab moves the focus before the keys after it
+    are handed out, so they land in the field Tab moved to; Shift+Tab likewise (a field's text
+    is selected when the focus comes to it, as in a browser: typing replaces it)."""
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        burst = [*"com.example.orders", "tab", *"Order Placed", "shift+tab", *"com.example.x"]
+        for key in burst:  # posted as the driver posts them, nothing handled in between
+            character = {"tab": "\t", "shift+tab": None}.get(key, key)
+            app.post_message(events.Key("space" if key == " " else key, character))
+        await settle(pilot)
+        assert app.form.field("source").value == "com.example.x"
+        assert app.form.field("detail-type").value == "Order Placed"
+        assert app.state.entry.source == "com.example.x"
+        assert app.state.entry.detail_type == "Order Placed"
 
 
 async def test_typing_then_ctrl_n_at_once_clears_the_old_entrys_mark(
