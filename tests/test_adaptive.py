@@ -224,7 +224,8 @@ def test_the_default_adapts_upwards_and_rate_caps_it(
         )  # fmt: skip
         assert code == 0, err
         assert proxy.throttled_entries == 0
-        assert 150 <= proxy.request_rate() <= 240  # --rate 200 holds (unpaced: > 600)
+        # The cap holds (unpaced: > 600); a loaded machine may well send slower than asked.
+        assert 60 <= proxy.request_rate() <= 240
         settled = re.search(r"settled at (\d+) in flight \(peak (\d+)", err)
         # What the rate needs (about one call in flight at 50 ms a call, a few more when a
         # loaded machine delays one), not the 64 that would queue up in the rate limiter.

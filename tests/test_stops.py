@@ -79,7 +79,7 @@ def test_a_signal_ends_a_paced_send_at_once_and_waiting_calls_are_not_sent(
     time.sleep(0.3)  # the next calls are waiting for their turn
     process.send_signal(getattr(signal, stop))
     seconds, out, err = finish(process, timeout=30)
-    assert seconds < 3, f"took {seconds:.1f} s to stop"
+    assert seconds < 4, f"took {seconds:.1f} s to stop"  # its next slot: 4.7 s away
     assert process.returncode == 1, err
     results = json.loads(out)["Entries"]
     assert sum("EventId" in r for r in results) == 10
@@ -171,7 +171,7 @@ def test_a_second_ctrl_c_stops_while_a_call_is_in_flight(tmp_path: Path, proxy: 
     assert process.poll() is None
     process.send_signal(signal.SIGINT)  # ...the second: not any longer
     seconds, out, err = finish(process, timeout=30)
-    assert seconds < 3, f"took {seconds:.1f} s to stop"
+    assert seconds < 8, f"took {seconds:.1f} s to stop"  # the answer: 20 s away
     assert process.returncode == 1, err
     results = json.loads(out)["Entries"]
     assert {r["ErrorCode"] for r in results[:10]} == {"UnknownOutcome"}  # it may be accepted
@@ -191,7 +191,7 @@ def test_stopping_the_rate_limiter_wakes_every_waiting_caller() -> None:
     limiter.stop()
     for thread in waiting:
         thread.join(timeout=5)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 3  # their slots: 1,000 s away
     assert answers == [False, False, False]
     assert not limiter.acquire(1)  # nothing starts after a stop
 
@@ -212,7 +212,7 @@ def test_ctrl_c_during_an_adaptive_throttled_replay_loses_and_doubles_nothing(
     wait_for(lambda: proxy.throttled_entries >= 20 and proxy.forwarded_entries >= 300)
     process.send_signal(signal.SIGINT)
     seconds, out, err = finish(process, timeout=30)
-    assert seconds < 3, f"took {seconds:.1f} s to stop"
+    assert seconds < 5, f"took {seconds:.1f} s to stop"  # the rest of the send: 9 s
     assert process.returncode == 1, err
     results = json.loads(out)["Entries"]
     assert len(results) == 3000
