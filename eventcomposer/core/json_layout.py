@@ -87,9 +87,12 @@ def compacted(json_text: str) -> str:
 def pretty_json(text: str, indent: int = 2) -> str | None:
     """``text`` with one member or item per line, indented ``indent`` spaces a level, laid out
     as ``json.dumps(value, indent=indent)`` lays out a value; None if not JSON."""
-    if not is_json(text):
-        return None
-    tokens = _TOKENS.findall(text)
+    return indented(text, indent) if is_json(text) else None
+
+
+def indented(json_text: str, indent: int = 2) -> str:
+    """``pretty_json`` of text already known to be JSON (not checked again)."""
+    tokens = _TOKENS.findall(json_text)
     pad = " " * indent
     indents = ["\n"]
     out: list[str] = []

@@ -60,7 +60,7 @@ from textual.widgets.text_area import (
 )
 from textual.worker import get_current_worker
 
-from eventcomposer.core.json_layout import gc_paused, pretty_json
+from eventcomposer.core.json_layout import gc_paused, indented, pretty_json
 from eventcomposer.core.validation import DetailCheck, check_detail
 from eventcomposer.tui.textual_compat import single_cell_widths as _single_cells
 from eventcomposer.tui.widgets.validated_field import leaves_alt_keys
@@ -840,8 +840,9 @@ class DetailEditor(Widget):
             result = DetailCheck(None, f"could not be checked: {exc}")
         pretty = None
         if result.problem is None and max(map(len, text.split("\n"))) > LONG_LINE:
-            # A pasted one-liner: pretty-print it here rather than on the UI thread.
-            pretty = pretty_json(text)
+            # A pasted one-liner: pretty-print it here rather than on the UI thread (it has
+            # just been read as JSON: not again).
+            pretty = indented(text)
         if not get_current_worker().is_cancelled:
             self.post_message(self._Checked(generation, text, result, pretty))
 
