@@ -303,9 +303,11 @@ class EventComposerApp(App[int]):
         """Render the model: the selected entry (``reload``: into the form and the editor),
         every problem by its field, sizes as sent, the batch, the header and the rules panel."""
         with self.batch_update():  # one layout for the whole model, not one per widget
-            state = self.state
-            if reload or self.form.entry_id != state.entry_id:
-                await self.form.show(state.entry_id, state.entry, {})
+            state, form = self.state, self.form
+            if reload or form.entry_id != state.entry_id:
+                await form.show(state.entry_id, state.entry, {})
+                if not form.is_attached:  # the app closed meanwhile (a late message)
+                    return
                 if self._editor is not None:
                     self._editor.load_text(state.entry.detail)
                     self._editor_entry = state.entry_id
@@ -313,26 +315,23 @@ class EventComposerApp(App[int]):
                     state.reformat_detail(state.entry_id, self._editor.text)
             check = state.check()
             problems = check.by_field()
-            self.form.show_problems(problems)
+            form.show_problems(problems)
             detail = problems.get("Detail")
             show_text(self.query_one("#detail-message", Static), check.detail_note())
             self.query_one("#detail-head").set_class(detail is not None, "-invalid")
-            if self._editor is not None:
-                self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))
+            self.mark_detail_error(*((detail.line, detail.column) if detail else (None, None)))
             meter = self.query_one(SizeMeter)
             meter.limit = state.limits.request_bytes
             meter.entry_bytes = check.size
             meter.request_bytes = state.request_size()
-            await self.batch.show(state.entries, state.selected, state.invalid())
-            header = self.header
-            header.bus = state.bus_label
-            header.preset = state.preset_name
-            header.dirty = state.dirty
-            status = self.query_one("#status", Static)
-            if not state.refusal and status.has_class("-refusal"):
+            head = self.header
+            head.bus, head.preset, head.dirty = state.bus_label, state.preset_name, state.dirty
+            if not state.refusal and self.query_one("#status", Static).has_class("-refusal"):
                 self.set_status("")
             self.bus_and_rules.update_panel()
             self.drafts.schedule()
+            # Last: nothing is looked up after it yields (the app may close meanwhile).
+            await self.batch.show(state.entries, state.selected, state.invalid())
 
     def mark_detail_error(self, line: int | None, column: int | None) -> None:
         if self._editor is not None:
