@@ -285,3 +285,13 @@ def test_detail_text_goes_out_exactly_as_written(cli: Run, tmp_path: Path, proxy
     code, _, err = cli("send", "--entries", f"file://{path}", endpoint=proxy.endpoint_url)
     assert code == 0, err
     assert [entry["Detail"] for entry in proxy.calls[0]] == [written]
+
+
+def test_a_detail_object_with_a_number_past_a_double_says_what_to_do(cli: Run) -> None:
+    entries = '[{"Source": "a", "DetailType": "b", "Detail": {"items": [{"n": 1e400}]}}]'
+    code, _, err = cli("send", "--entries", entries, "--dry-run")
+    assert code == 2
+    said = " ".join(err.split())
+    assert "entry 1, Detail.items[0].n: is infinite" in said, said
+    assert "give Detail as JSON text to send the number as written" in said
+    assert "Infinity" not in said  # not the name of what Python read it as

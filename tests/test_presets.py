@@ -139,8 +139,14 @@ def test_unknown_entry_key_names_line_and_entry(tmp_path: Path) -> None:
         ),
         (
             "entries:\n  - Source: a\n    Detail:\n      y: 1\n      x: .nan\n",
-            "p.yaml:5: entries[1].Detail.x: .nan can't be sent: JSON has no NaN or infinity "
-            "(quote it for the text)",
+            "p.yaml:5: entries[1].Detail.x: is NaN (.nan) and can't be sent: JSON has no NaN; "
+            "quote it for the text",
+        ),
+        (
+            "entries:\n  - Source: a\n    Detail:\n      n: [1, 1e400]\n",
+            "p.yaml:4: entries[1].Detail.n.1: is infinite (.inf, or a number past ±1.8e308 such "
+            "as 1e400) and can't be sent: JSON has no infinity; quote it for the text, or give "
+            "Detail as JSON text to send the number as written",
         ),
     ],
 )

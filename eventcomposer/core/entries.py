@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -80,7 +81,11 @@ class Entry:
                     raise EntryFormatError(f"{where}, {key}: must be a list of strings")
                 values[f.attr] = list(value)
             elif f.kind is Kind.JSON and isinstance(value, Mapping):
-                values[f.attr] = dump_detail(value)
+                try:
+                    values[f.attr] = dump_detail(value)
+                except UnwritableDetail as exc:
+                    inside = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.path)
+                    raise EntryFormatError(f"{where}, {key}{inside}: {exc.reason}") from None
                 values["detail_as_mapping"] = True
             elif value is None and f.kind is Kind.OPTIONAL:
                 continue
@@ -112,10 +117,50 @@ def as_sent(entry: Entry) -> Entry:
     return entry if compact == entry.detail else entry.copy(detail=compact)
 
 
+#: Detail mappings as compact JSON, refusing NaN and infinity (JSON has neither).
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+class UnwritableDetail(ValueError):
+    """A Detail mapping holds a value JSON can't hold: ``path`` leads to it, ``reason`` says
+    what it is and what to do."""
+
+    def __init__(self, path: list[str | int], reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
 def dump_detail(value: Any) -> str:
-    """Compact JSON text for a Detail given as a mapping (what is sent and counted)."""
+    """Compact JSON text for a Detail given as a mapping (what is sent and counted).
+
+    Raises UnwritableDetail for NaN or infinity (YAML's ``.nan``/``.inf``, or a number past a
+    double's range, such as ``1e400``, that a YAML or JSON reader turned into infinity)."""
     with deep_json():
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return _DETAIL_JSON(value)
+        except ValueError:
+            raise UnwritableDetail(*_first_non_finite(value)) from None
+
+
+def _first_non_finite(value: Any) -> tuple[list[str | int], str]:
+    """The path to the first NaN or infinity in ``value``, and what to say of it."""
+    stack: list[tuple[list[str | int], Any]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(([*path, k], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, float) and math.isnan(item):
+            return path, "is NaN (.nan) and can't be sent: JSON has no NaN; quote it for the text"
+        elif isinstance(item, float) and math.isinf(item):
+            return path, (
+                "is infinite (.inf, or a number past ±1.8e308 such as 1e400) and can't be sent: "
+                "JSON has no infinity; quote it for the text, or give Detail as JSON text to "
+                "send the number as written"
+            )
+    return [], "can't be written as JSON"
 
 
 def json_type_name(value: Any) -> str:

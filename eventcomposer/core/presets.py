@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eventcomposer.core.entries import Entry
+from eventcomposer.core.entries import Entry, UnwritableDetail, dump_detail
 from eventcomposer.core.expectations import EXPECT_KEY, ExpectationError, parse_expectation
 from eventcomposer.core.fields import API_KEYS, BY_API, FIELDS, Kind
 from eventcomposer.core.files import (
@@ -265,11 +265,10 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
         if f.kind is Kind.JSON:
             if isinstance(value, dict):
                 try:
-                    values[f.attr] = _DETAIL_JSON(value)
-                except ValueError:  # NaN or infinity somewhere: say where
-                    path, message = _non_json(value) or ([], "can't be written in JSON")
-                    field = ".".join([name, *map(str, path)])
-                    raise fail(message, *at, *path, field=field) from None
+                    values[f.attr] = dump_detail(value)
+                except UnwritableDetail as exc:  # NaN or infinity somewhere: say where
+                    field = ".".join([name, *map(str, exc.path)])
+                    raise fail(exc.reason, *at, *exc.path, field=field) from None
                 except RecursionError:
                     raise fail(
                         "nests too deeply (Detail may nest at most 1000 levels)", *at, field=name
@@ -291,27 +290,6 @@ def _parse_entry(raw: Any, index: int, fail: Callable[..., PresetError]) -> Entr
         else:
             values[f.attr] = value
     return Entry(**values)
-
-
-#: Detail mappings as compact JSON (as dump_detail writes them), refusing NaN and infinity.
-_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-
-def _non_json(value: Any) -> tuple[list[str | int], str] | None:
-    """The path to the first value JSON can't hold (NaN, infinity), and why; None if all can."""
-    stack: list[tuple[list[str | int], Any]] = [([], value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(([*path, k], v) for k, v in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
-        elif isinstance(item, float) and not math.isfinite(item):
-            shown = ".nan" if math.isnan(item) else (".inf" if item > 0 else "-.inf")
-            return path, (
-                f"{shown} can't be sent: JSON has no NaN or infinity (quote it for the text)"
-            )
-    return None
 
 
 def dump_preset(preset: Preset) -> str:
@@ -414,10 +392,10 @@ def _detail_value(entry: Entry) -> Any:
     if entry.detail_as_mapping and nesting_depth(entry.detail) <= MAX_MAPPING_DEPTH:
         try:
             value = json.loads(entry.detail)
-            same = isinstance(value, dict) and compacted(_DETAIL_JSON(value)) == compacted(
+            same = isinstance(value, dict) and compacted(dump_detail(value)) == compacted(
                 entry.detail
             )
-        except ValueError:  # not JSON, or NaN or infinity
+        except ValueError:  # not JSON, or NaN or infinity (UnwritableDetail)
             return entry.detail
         if same:
             return value
