@@ -70,6 +70,10 @@ def test_default_bus_is_left_out_and_nothing_to_capture_is_an_error() -> None:
         preset_from_events([], name="x")
     with pytest.raises(CaptureError, match="not an EventBridge event"):
         entry_from_event({"hello": "world"})
+    # A number past a double's range was read as infinity: said, not written as "Infinity".
+    odd = {**EVENT, "detail": {"n": [1, float("inf")]}}
+    with pytest.raises(CaptureError, match=r"event 2, detail\.n\[1\]: is infinite"):
+        preset_from_events([EVENT, odd], name="x")
 
 
 def test_moments_are_rfc_3339_or_relative_to_now() -> None:

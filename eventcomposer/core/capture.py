@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from eventcomposer.core.entries import Entry, dump_detail
+from eventcomposer.core.entries import Entry, UnwritableDetail, dump_detail
 from eventcomposer.core.presets import Preset
 from eventcomposer.core.validation import check_time, parse_time
 
@@ -51,7 +51,12 @@ def preset_from_events(
     """A preset whose entries reproduce ``events``, in order, sent to ``bus``."""
     if not events:
         raise CaptureError("no events to capture")
-    entries = [entry_from_event(e, keep_time) for e in events]
+    entries = []
+    for number, event in enumerate(events, start=1):
+        try:
+            entries.append(entry_from_event(event, keep_time))
+        except UnwritableDetail as exc:  # a number past a double's range, read as infinity
+            raise CaptureError(f"event {number}, detail{exc.inside}: {exc.reason}") from None
     return Preset(
         name=name,
         entries=entries,

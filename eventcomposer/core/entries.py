@@ -84,8 +84,7 @@ class Entry:
                 try:
                     values[f.attr] = dump_detail(value)
                 except UnwritableDetail as exc:
-                    inside = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in exc.path)
-                    raise EntryFormatError(f"{where}, {key}{inside}: {exc.reason}") from None
+                    raise EntryFormatError(f"{where}, {key}{exc.inside}: {exc.reason}") from None
                 values["detail_as_mapping"] = True
             elif value is None and f.kind is Kind.OPTIONAL:
                 continue
@@ -129,6 +128,11 @@ class UnwritableDetail(ValueError):
         super().__init__(reason)
         self.path = path
         self.reason = reason
+
+    @property
+    def inside(self) -> str:
+        """The path as it reads after the Detail's name: ``.items[0].n``."""
+        return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in self.path)
 
 
 def dump_detail(value: Any) -> str:
