@@ -1,10 +1,10 @@
 """The composer app: compose entries, validate live, pick a bus, send, see results, keep presets.
 
 The app holds one composer model (``core.composer.Composer``, the only source of truth) and
-renders it (``show_state``); widgets post edits, which the app applies to the model. Before any
-action runs, what the inputs hold is applied (``run_action``), so an action never sees a model
-that lags behind the screen. Sending, presets, drafts, round trips, tail and archives, and I/O
-live in their own modules; boto3, moto and the AWS client are imported only in thread workers.
+renders it (``show_state``); widgets post edits, which the app applies to the model. Keys are
+handled in the order typed (``key_order``), and before any action what the inputs hold is
+applied (``run_action``): an action never sees a model that lags behind the screen. Sending,
+presets, drafts, round trips, tail and archives, and I/O live in their own modules.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from eventcomposer.tui.clipboard import Clipboard
 from eventcomposer.tui.commands import HIDDEN_KEYS, ComposerCommands
 from eventcomposer.tui.drafts import DraftKeeper
 from eventcomposer.tui.help_texts import COMPOSER_HELP
+from eventcomposer.tui.key_order import handled_in_order
 from eventcomposer.tui.messages import (
     BatchAction,
     CopyRequested,
@@ -38,7 +39,7 @@ from eventcomposer.tui.messages import (
     ScreenOpened,
     WatchRequest,
 )
-from eventcomposer.tui.navigation import FOCUS_KEYS, Navigation
+from eventcomposer.tui.navigation import FOCUS_KEYS, Navigation, focus_now
 from eventcomposer.tui.preferences import Preferences
 from eventcomposer.tui.preset_files import PresetFiles, writable_folder
 from eventcomposer.tui.round_trips import RoundTrips
@@ -168,8 +169,7 @@ class EventComposerApp(App[int]):
 
     @property
     def composer_ready(self) -> bool:
-        """Whether everything is mounted (the first frame comes before the Detail editor, the
-        presets tree and the results grid)."""
+        """Whether everything is mounted (the Detail editor and the rest come after a frame)."""
         return self._composer_ready
 
     @property
@@ -239,6 +239,10 @@ class EventComposerApp(App[int]):
 
     # -- edits go into the model ----------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if not await handled_in_order(self, event):
+            await super().on_event(event)
+
     async def run_action(
         self,
         action: str | ActionParseResult,
@@ -263,7 +267,9 @@ class EventComposerApp(App[int]):
 
     @on(FieldEdited)
     async def _field_edited(self, event: FieldEdited) -> None:
-        if self.state.set_field(event.entry_id, event.api, event.value):
+        # What the inputs hold now, not the event's value: it may be older than an action's
+        # commit of the same field (keys read in one burst), and would undo it.
+        if self.commit_edits():
             await self.show_state()
 
     async def on_detail_editor_changed(self, event: DetailEditor.Changed) -> None:
@@ -374,7 +380,7 @@ class EventComposerApp(App[int]):
 
     async def action_add_entry(self) -> None:
         await self.batch_action("add")
-        self.query_one("#source-input").focus()
+        focus_now(self.query_one("#source-input"))
 
     async def action_duplicate_entry(self) -> None:
         await self.batch_action("duplicate")
@@ -387,16 +393,9 @@ class EventComposerApp(App[int]):
             self.notify("Detail is not valid JSON; fix it before formatting.", severity="warning")
 
     async def action_open_in_editor(self) -> None:
-        """Edit Detail in $VISUAL or $EDITOR."""
-        from eventcomposer.tui.external_editor import edit_text
+        from eventcomposer.tui.external_editor import edit_detail
 
-        if self._editor is None:
-            return
-        text = edit_text(self, self._editor.text)
-        if text is not None:
-            self._editor.load_text(text)
-            self.commit_edits()
-            await self.show_state()
+        await edit_detail(self)
 
     def action_send(self) -> None:
         self.sends.send_batch()

@@ -8,9 +8,12 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SuspendNotSupported
+
+if TYPE_CHECKING:
+    from eventcomposer.tui.app import EventComposerApp
 
 
 def edit_text(app: App[Any], text: str) -> str | None:
@@ -53,3 +56,14 @@ def edit_text(app: App[Any], text: str) -> str | None:
         return path.read_text(encoding="utf-8")
     finally:
         path.unlink(missing_ok=True)
+
+
+async def edit_detail(app: EventComposerApp) -> None:
+    """F4: the Detail in $VISUAL or $EDITOR; what the editor saves becomes the Detail."""
+    if not app.composer_ready:
+        return
+    text = edit_text(app, app.editor.text)
+    if text is not None:
+        app.editor.load_text(text)
+        app.commit_edits()
+        await app.show_state()

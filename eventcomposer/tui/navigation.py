@@ -64,6 +64,13 @@ FULL_FOOTER_WIDTH = 140
 SHORT_HEIGHT = 30
 
 
+def focus_now(widget: Widget) -> None:
+    """Focus ``widget`` at once. ``Widget.focus`` waits until the app has handled what is
+    queued, keys included: the keys read in the same burst as the one that moved the focus
+    (Ctrl+N, then the new entry's Source) would go to the field it left."""
+    widget.screen.set_focus(widget)
+
+
 class QuitScreen(ConfirmScreen):
     """The question before quitting with unsaved changes (only ever one of it)."""
 
@@ -111,7 +118,7 @@ class Navigation:
         if pane == "results" and not app.results.has_results:
             app.notify("No results yet: F5 sends the batch.", timeout=3)
             return
-        widget.focus()
+        focus_now(widget)
 
     # -- the layout for the terminal's size -----------------------------------------------------
 
@@ -142,7 +149,7 @@ class Navigation:
             app.results.clear("New batch: compose an entry and press F5 to send.")
             await app.show_state(reload=True)
             app.set_status("New batch.")
-            app.query_one("#source-input").focus()
+            focus_now(app.query_one("#source-input"))
 
         if app.state.dirty:
             question = "The batch has unsaved changes. Start a new batch and lose them?"

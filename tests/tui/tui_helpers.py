@@ -125,3 +125,25 @@ async def run_from_palette(pilot: Pilot[Any], search: str, command: str) -> None
 
     await wait_for(pilot, lambda: command.lower() in highlighted().lower())
     await pilot.press("enter")
+
+
+async def burst(pilot: Pilot[Any], *keys: str) -> None:
+    """``keys`` as a terminal hands over one read of them (a paste without brackets, tmux
+    ``send-keys``, a fast typist on a busy app): every one is queued before any is handled,
+    where Pilot's ``press`` lets each be handled first. Named as ``press`` names them."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            character: str | None = unicodedata.lookup(
+                _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+            )
+        except KeyError:
+            character = key if len(key) == 1 else None
+        pilot.app.post_message(events.Key(key, character))
+    await settle(pilot)
