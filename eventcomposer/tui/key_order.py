@@ -8,9 +8,11 @@ own binding (Ctrl+A, Ctrl+K, Backspace in an input) bubbles up to the app and ru
 characters typed after it. ``yesterday``, then Ctrl+A, Ctrl+K, ``{{now-5m}}`` and Ctrl+N in one
 burst left Time as ``{{now-5m}}yesterday`` and could put the new text in the new entry.
 
-So each key the terminal sends waits until the focused widget has handled the keys before it,
-and a key bound by the focused text field itself runs there and then, in its turn. Only public
-Textual API: ``Key.is_forwarded``, ``call_later``, ``active_bindings``, ``check_consume_key``.
+So each key the terminal sends waits until the focused widget has handled the keys before it
+(or, on a screen just opened, until the screen has mounted and focused its field: screens focus
+with ``set_focus``, at once, not ``Widget.focus``, which waits behind the keys), and a key bound
+by the focused text field itself runs there and then, in its turn. Only public Textual API:
+``Key.is_forwarded``, ``call_later``, ``active_bindings``, ``check_consume_key``.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ async def handled_in_order(app: App[Any], event: events.Event) -> bool:
     if not isinstance(event, events.Key) or event.is_forwarded:
         return False
     focused = app.focused
-    if focused is None:
-        return False
+    if focused is None:  # a screen just opened (F9): it takes the focus as it mounts
+        await _caught_up(app.screen)
+        focused = app.focused
+        if focused is None:
+            return False
     await _caught_up(focused)
     if event.is_printable or not isinstance(focused, (Input, TextArea)):
         return False

@@ -114,6 +114,22 @@ async def test_the_issues_burst_in_one_read_lands_key_by_key_in_its_entry(
         assert app.form.field("time").value == ""
 
 
+async def test_a_dialog_opened_in_a_burst_gets_the_keys_typed_after_its_key(
+    local_settings: AwsSettings, presets_dir: Path
+) -> None:
+    """F9, a name and Enter in one read: the Save as dialog has taken the focus before the
+    name is handed out (the keys used to go nowhere, the dialog left open and empty)."""
+    app = EventComposerApp(local_settings, presets_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fill(app, "com.example.orders", "Order Placed", {"a": 1})
+        await settle(pilot)
+        await burst(pilot, "f9", *"typed-fast", "enter")
+        await wait_for(pilot, lambda: (presets_dir / "typed-fast.yaml").exists())
+        assert app.screen is app.screen_stack[0]
+        assert app.state.preset_name == "typed-fast" and not app.state.dirty
+
+
 async def test_typing_then_ctrl_n_at_once_clears_the_old_entrys_mark(
     local_settings: AwsSettings, presets_dir: Path
 ) -> None:

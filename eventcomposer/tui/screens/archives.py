@@ -145,7 +145,7 @@ running replay goes on in EventBridge.
     def on_mount(self) -> None:
         table = self.query_one("#archives-list", DataTable)
         table.add_columns("Archive", "Bus", "State", "Events", "Bytes", "Created (UTC)")
-        table.focus()
+        self.set_focus(table)
         self.post_message(self.Opened(self))
 
     def on_unmount(self) -> None:

@@ -51,7 +51,7 @@ accepts events for it and drops them.
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#bus-input", Input).focus()
+        self.set_focus(self.query_one("#bus-input", Input))
         self.post_message(self.Opened(self))
 
     def show_error(self, message: str) -> None:

@@ -33,7 +33,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static("y: yes · n or Esc: no · Tab: the other button", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

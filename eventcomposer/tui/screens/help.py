@@ -61,7 +61,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """The keys scroll the help at once (no Tab first)."""
-        self.query_one("#help-scroll").focus()
+        self.set_focus(self.query_one("#help-scroll"))
 
     def action_close(self) -> None:
         self.dismiss(None)

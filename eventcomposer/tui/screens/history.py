@@ -88,7 +88,7 @@ may have been accepted). **Esc** closes.
             )
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(DataTable))
         self.post_message(self.Opened(self))
 
     def show_error(self, message: str) -> None:

@@ -69,7 +69,7 @@ Paste what you would give `aws events put-events`: the `--entries` JSON list, a
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#import-text", TextArea).focus()
+        self.set_focus(self.query_one("#import-text", TextArea))
 
     @property
     def message(self) -> str:

@@ -113,7 +113,7 @@ class PatternViewScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """The arrow keys scroll a long pattern at once."""
-        self.query_one("#pattern-scroll").focus()
+        self.set_focus(self.query_one("#pattern-scroll"))
 
     def action_close(self) -> None:
         self.dismiss(None)

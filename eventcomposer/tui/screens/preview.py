@@ -84,7 +84,7 @@ very entries (the values shown), **c** copies the JSON, **Esc** closes.
                 yield Button("Close", id="preview-close")
 
     def on_mount(self) -> None:
-        self.query_one("#preview-scroll").focus()
+        self.set_focus(self.query_one("#preview-scroll"))
 
     def _summary(self) -> Text:
         text = Text()

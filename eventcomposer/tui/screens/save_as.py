@@ -44,7 +44,7 @@ class SaveAsScreen(ModalScreen[tuple[str, Path] | None]):
 
     def on_mount(self) -> None:
         """Typing goes to the name at once."""
-        self.query_one("#save-name", Input).focus()
+        self.set_focus(self.query_one("#save-name", Input))
 
     @on(Input.Changed, "#save-name")
     def _name_changed(self, event: Input.Changed) -> None:

@@ -62,7 +62,7 @@ sample that satisfies the schema; its Detail is then checked against the schema 
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#schema-file", Input).focus()
+        self.set_focus(self.query_one("#schema-file", Input))
         self.listings.list_registries(self)
 
     # -- called back by the app's workers -----------------------------------------------------
@@ -105,7 +105,7 @@ sample that satisfies the schema; its Detail is then checked against the schema 
         self._fill("#schema-versions", [])
         self.show_error(f"Listing the schemas of {self.registry}…")
         self.listings.list_schemas(self, self.registry)
-        self.query_one("#schema-names", OptionList).focus()
+        self.set_focus(self.query_one("#schema-names", OptionList))
 
     @on(OptionList.OptionSelected, "#schema-names")
     def _schema(self, event: OptionList.OptionSelected) -> None:
@@ -115,7 +115,7 @@ sample that satisfies the schema; its Detail is then checked against the schema 
         self._fill("#schema-versions", [])
         self.show_error(f"Listing the versions of {self.schema}…")
         self.listings.list_versions(self, self.registry, self.schema)
-        self.query_one("#schema-versions", OptionList).focus()
+        self.set_focus(self.query_one("#schema-versions", OptionList))
 
     @on(OptionList.OptionSelected, "#schema-versions")
     def _version(self, event: OptionList.OptionSelected) -> None:

@@ -111,7 +111,7 @@ ones (or all) as a preset in `captured/`, **t** keeps their Time in the preset, 
     def on_mount(self) -> None:
         table = self.query_one("#tail-events", DataTable)
         table.add_columns(" ", "Time (UTC)", "Source", "DetailType", "Rules that match")
-        table.focus()
+        self.set_focus(table)
         self.post_message(self.Opened(self))
 
     def on_unmount(self) -> None:
