@@ -384,3 +384,24 @@ def test_only_the_tail_rule_may_send_to_its_queue(
         assert statement["Resource"] == attributes["QueueArn"]
         assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": tail.rule_arn}}
     assert_nothing_left(events_client, sqs_client, bus)
+
+
+def test_a_tail_that_cannot_connect_says_what_to_check_in_each_interfaces_terms() -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    from eventcomposer.aws.tail import refused
+    from eventcomposer.tui.backend import TUI_TERMS
+
+    problem = refused(
+        EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+        "events:PutRule",
+        "http://127.0.0.1:9",
+        "Nothing {was} created.",
+    )
+    cli_words, tui_words = str(problem), problem.in_terms(TUI_TERMS)
+    assert cli_words.startswith("events:PutRule failed: ") and "--endpoint-url" in cli_words
+    assert tui_words.startswith("events:PutRule failed: ") and "--endpoint-url" not in tui_words
+    assert "in the header" in tui_words
+    assert cli_words.endswith("Nothing {was} created.") and tui_words.endswith(
+        "Nothing {was} created."
+    )

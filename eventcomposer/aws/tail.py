@@ -60,9 +60,20 @@ def refused(exc: BaseException, action: str, endpoint: str | None, context: str)
     problem = describe_error(exc, endpoint)
     if problem.code in ("AccessDenied", "AccessDeniedException", "AuthorizationError"):
         message = f"{action} was denied ({problem.code}); the identity needs {action}. {context}"
-    else:
-        message = f"{action} failed: {problem.message}. {context}"
-    return AwsProblem(problem.kind, problem.code, message.strip(), problem.retryable)
+        return AwsProblem(problem.kind, problem.code, message.strip(), problem.retryable)
+    message = f"{action} failed: {problem.message}. {context}".strip()
+    if not problem.advice:
+        return AwsProblem(problem.kind, problem.code, message, problem.retryable)
+    # The advice stays a template, so each interface says it in its own terms.
+    kept = context.replace("{", "{{").replace("}", "}}")
+    return AwsProblem(
+        problem.kind,
+        problem.code,
+        message,
+        problem.retryable,
+        facts=f"{action} failed: {problem.facts}",
+        advice=f"{problem.advice}. {kept}".strip(),
+    )
 
 
 @dataclass
