@@ -54,8 +54,9 @@ async def handled_in_order(app: App[Any], event: events.Event) -> bool:
     active = app.active_bindings.get(event.key)
     if active is None or active.node is not focused or active.binding.priority:
         return False
-    if active.enabled:
-        await app.run_action(active.binding.action, focused)
+    if not active.enabled:  # disabled here: Textual's own path decides what else it does
+        return False
+    await app.run_action(active.binding.action, focused)
     return True
 
 
