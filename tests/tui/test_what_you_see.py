@@ -33,6 +33,15 @@ async def open_large(app: EventComposerApp, pilot: Any, presets_dir: Path) -> No
     await settle(pilot)
 
 
+async def yesterday_in_time(app: EventComposerApp, pilot: Any, presets_dir: Path) -> None:
+    """The report's start: ``order-placed-large`` open, ``yesterday`` typed in Time."""
+    await ready(pilot)
+    await open_large(app, pilot, presets_dir)
+    app.query_one("#time-input", Input).focus()
+    await pilot.press(*"yesterday")
+    await settle(pilot)
+
+
 async def test_a_burst_of_keys_lands_in_the_entry_it_was_typed_in(
     local_settings: AwsSettings, presets_dir: Path
 ) -> None:
@@ -40,11 +49,7 @@ async def test_a_burst_of_keys_lands_in_the_entry_it_was_typed_in(
     blank in the form, in the batch, in the preview and in what Send refuses."""
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await open_large(app, pilot, presets_dir)
-        app.query_one("#time-input", Input).focus()
-        await pilot.press(*"yesterday")
-        await settle(pilot)
+        await yesterday_in_time(app, pilot, presets_dir)
         assert "RFC 3339" in app.form.field("time").message
         # One burst: no pause between the keys.
         await pilot.press("ctrl+a", "ctrl+k", *"{{now-5m}}", "ctrl+n")
@@ -100,11 +105,7 @@ async def test_the_issues_burst_in_one_read_lands_key_by_key_in_its_entry(
     typed after Ctrl+N goes to the new entry. (Pilot's press lets each key finish first.)"""
     app = EventComposerApp(local_settings, presets_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await open_large(app, pilot, presets_dir)
-        app.query_one("#time-input", Input).focus()
-        await pilot.press(*"yesterday")
-        await settle(pilot)
+        await yesterday_in_time(app, pilot, presets_dir)
         await burst(pilot, "ctrl+a", "ctrl+k", *"{{now-5m}}", "ctrl+n", *"com.example.xy")
         await burst(pilot, "backspace", "z", "ctrl+a", "a")  # Backspace, Home in their turn
         first, second = app.state.entries
