@@ -33,7 +33,7 @@ from eventcomposer.tui.messages import (
     BatchAction,
     CopyRequested,
     EntrySelected,
-    FieldEdited,
+    FormEdited,
     PresetChosen,
     PresetDeleteRequested,
     ScreenOpened,
@@ -265,10 +265,8 @@ class EventComposerApp(App[int]):
             changed |= state.set_field(self._editor_entry, "Detail", self._editor.text)
         return changed
 
-    @on(FieldEdited)
-    async def _field_edited(self, event: FieldEdited) -> None:
-        # What the inputs hold now, not the event's value: it may be older than an action's
-        # commit of the same field (keys read in one burst), and would undo it.
+    @on(FormEdited)
+    async def _form_edited(self) -> None:
         if self.commit_edits():
             await self.show_state()
 

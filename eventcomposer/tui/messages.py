@@ -12,13 +12,10 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-@dataclass
-class FieldEdited(Message):
-    """The entry form changed one field (``api``: its API name) of the entry with ``entry_id``."""
-
-    entry_id: int
-    api: str
-    value: str | list[str]
+class FormEdited(Message):
+    """A field of the entry form changed. No value comes with it: by the time it is handled an
+    action may have applied a newer one, so the app applies what the inputs hold then
+    (``EntryForm.pending_edits``)."""
 
 
 @dataclass

@@ -1,15 +1,16 @@
 """The entry form: every field of the selected entry but Detail, with each field's problem.
 
-The form keeps no copy of the entry: it shows what the app gives it (``show``) and reports
-each edit as ``FieldEdited`` with the id of the entry it was made in, reading the input's value
-when the edit is handled, so an edit that arrives after the selection moved on can never be
-applied to another entry. Its fields come from the one field table (``core.fields``).
+The form keeps no copy of the entry: it shows what the app gives it (``show``) and says that a
+field changed (``FormEdited``); the app then applies what the inputs hold, paired with the id
+of the entry they show (``pending_edits``), so an edit that arrives after the selection moved
+on, or after an action applied a newer value, can never be applied to another entry or undo
+it. Its fields come from the one field table (``core.fields``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from textual.widgets import Input
 from eventcomposer.core.entries import Entry
 from eventcomposer.core.fields import FORM_FIELDS, Field, Kind
 from eventcomposer.core.validation import Problem
-from eventcomposer.tui.messages import FieldEdited, ResourcesChanged
+from eventcomposer.tui.messages import FormEdited, ResourcesChanged
 from eventcomposer.tui.widgets.validated_field import ValidatedField
 
 if TYPE_CHECKING:
@@ -34,6 +35,14 @@ FIRST_FRAME_FIELDS = 2
 def field_id(f: Field) -> str:
     """The form widget's id for a field: ``DetailType`` -> ``detail-type``."""
     return f.attr.replace("_", "-").replace("event-bus-name", "entry-bus")
+
+
+class PendingEdit(NamedTuple):
+    """One field (``api``: its API name) as the form holds it, for the entry it shows."""
+
+    entry_id: int
+    api: str
+    value: str | list[str]
 
 
 class EntryForm(VerticalScroll, can_focus=False):
@@ -120,24 +129,15 @@ when sending, and the checks and sizes are of the entry as it will be sent.
         return Entry(**values)  # type: ignore[arg-type]
 
     @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        for widget, f in self._fields():
-            if widget.input is event.input:
-                # The input's value now, not the event's: the event may be older than a
-                # ``show`` of another entry, whose value the input holds since.
-                self.post_message(FieldEdited(self.entry_id, f.api, widget.value))
-                return
-
     @on(ResourcesChanged)
-    def _resources_changed(self, event: ResourcesChanged) -> None:
+    def _changed(self, event: Input.Changed | ResourcesChanged) -> None:
         event.stop()
-        self.post_message(FieldEdited(self.entry_id, "Resources", self.resources.values))
+        self.post_message(FormEdited())
 
-    def pending_edits(self) -> list[FieldEdited]:
-        """Every field as the inputs hold it now: the app applies these before any action, so
-        an action never acts on a model that lags behind what is on screen."""
-        edits = [FieldEdited(self.entry_id, f.api, w.value) for w, f in self._fields()]
+    def pending_edits(self) -> list[PendingEdit]:
+        """Every field as the inputs hold it now: the app applies these before any action and
+        on ``FormEdited``, so the model never lags behind what is on screen."""
+        edits = [PendingEdit(self.entry_id, f.api, w.value) for w, f in self._fields()]
         if self._complete:
-            edits.append(FieldEdited(self.entry_id, "Resources", self.resources.values))
+            edits.append(PendingEdit(self.entry_id, "Resources", self.resources.values))
         return edits
