@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eventcomposer.core.entries import as_sent, compact_detail
+from eventcomposer.core.entries import Entry, as_sent, compact_detail
 from eventcomposer.core.json_layout import compact_json, compacted, pretty_json
 
 JSON_VALUES = st.recursive(
@@ -87,7 +87,5 @@ def test_deep_json_is_laid_out() -> None:
 
 
 def test_as_sent_keeps_the_number_the_user_wrote() -> None:
-    from eventcomposer.core.entries import Entry
-
     entry = Entry(source="s", detail_type="t", detail='{\n  "amount": 12.50,\n  "big": 1e400\n}')
     assert as_sent(entry).detail == '{"amount":12.50,"big":1e400}'
